@@ -1,0 +1,97 @@
+"""Platform commands: demo, serve, worker, createadmin, setup."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("setup")(setup)
+    app.command("createadmin")(createadmin)
+    app.command("serve")(serve)
+    app.command("worker")(worker)
+    app.command("demo")(demo)
+
+
+def setup() -> None:
+    """Create or migrate the database and the role groups."""
+    from resonanz.cli.django_setup import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    typer.echo("Database ready.")
+
+
+def createadmin(
+    username: str = typer.Option("admin", help="User name"),
+    password: str | None = typer.Option(None, help="Password (default: generated and printed)"),
+    email: str = typer.Option("", help="E-mail address"),
+    role: str = typer.Option("admin", help="admin, analyst, agent or viewer"),
+) -> None:
+    """Create (or reset) a user with a role and print the credentials."""
+    from resonanz.cli.django_setup import setup_django
+
+    setup_django()
+    from resonanz.accounts.services import user_create
+
+    try:
+        _user, pw = user_create(username=username, role=role, password=password, email=email)
+    except ValueError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+    typer.secho(f"User: {username}  Password: {pw}  Role: {role}", fg="green")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    with_worker: bool = typer.Option(True, help="Also run a background worker in a child process"),
+) -> None:
+    """Serve the web UI and API (embedded mode) and, by default, a background worker."""
+    from resonanz.cli.runner import run_server
+
+    run_server(host=host, port=port, with_worker=with_worker)
+
+
+def worker() -> None:
+    """Run the background task worker (django-tasks-db)."""
+    from resonanz.cli.django_setup import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker")
+
+
+def demo(
+    seed: int = typer.Option(42, help="Random seed (the data is deterministic for a seed)"),
+    customers: int = typer.Option(5000, help="Number of customers"),
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Start the server and a worker afterwards"),
+    reset: bool = typer.Option(False, help="Delete existing data first"),
+) -> None:
+    """Load the demo company (if not loaded), print an admin login and serve the platform with a worker."""
+    from resonanz.cli.django_setup import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from resonanz.demo.loader import demo_load
+
+    demo_load(seed=seed, customers=customers, reset=reset, progress=True)
+    from resonanz.accounts.services import user_create
+
+    _u, pw = user_create(username="admin", role="admin")
+    _a, apw = user_create(username="analyst", role="analyst")
+    typer.secho("\nResonanz demo is ready.", fg="green", bold=True)
+    typer.secho(f"  Open  http://{host}:{port}/", fg="green")
+    typer.secho(f"  Admin login:    admin / {pw}", fg="green")
+    typer.secho(f"  Analyst login:  analyst / {apw}\n", fg="green")
+    if serve_after:
+        from resonanz.cli.runner import run_server
+
+        run_server(host=host, port=port, with_worker=True)

@@ -1,0 +1,30 @@
+"""Locate the shared benchmark data sets (never copied into the repository); skip cleanly when absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[5]
+
+
+def datasets_dir() -> Path | None:
+    """``$RESONANZ_DATASETS`` or ``<repo>/../shared/datasets``, if it exists."""
+    env = os.environ.get("RESONANZ_DATASETS")
+    for cand in ([Path(env)] if env else []) + [REPO_ROOT.parent / "shared" / "datasets"]:
+        if cand.is_dir():
+            return cand
+    return None
+
+
+def dataset_file(relative: str) -> Path:
+    """Path of a data-set file, or ``pytest.skip`` with a message when the folder or file is missing."""
+    base = datasets_dir()
+    if base is None:
+        pytest.skip("benchmark data sets not found: set RESONANZ_DATASETS or provide ../shared/datasets")
+    path = base / relative
+    if not path.is_file():
+        pytest.skip(f"data set file {relative} not found under {base}")
+    return path
