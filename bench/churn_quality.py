@@ -36,11 +36,15 @@ def main() -> int:
     means: dict[str, float] = {}
     for kind in CANDIDATES:
         start = time.perf_counter()
-        folds = cross_validated_auc(frame, "Churn", kind=kind, folds=5, random_state=0, exclude=["customerID"])
+        folds = cross_validated_auc(
+            frame, "Churn", kind=kind, folds=5, random_state=0, exclude=["customerID"]
+        )
         means[kind] = float(np.mean(folds))
         per_fold = " ".join(f"{v:.4f}" for v in folds)
-        print(f"{kind}: folds=[{per_fold}] mean={means[kind]:.4f} sd={np.std(folds):.4f} "
-              f"seconds={time.perf_counter() - start:.2f}")
+        print(
+            f"{kind}: folds=[{per_fold}] mean={means[kind]:.4f} sd={np.std(folds):.4f} "
+            f"seconds={time.perf_counter() - start:.2f}"
+        )
     best = max(means, key=lambda k: means[k])
     auc = means[best]
     ok = auc >= TARGET

@@ -34,7 +34,9 @@ def main() -> int:
     start = time.perf_counter()
     p = fit_bgnbd(d["frequency"], d["recency"], d["T"])
     elapsed = time.perf_counter() - start
-    print(f"customers={p.n_customers} log_likelihood={p.log_likelihood:.2f} (published -9582.4) fit_seconds={elapsed:.3f}")
+    print(
+        f"customers={p.n_customers} log_likelihood={p.log_likelihood:.2f} (published -9582.4) fit_seconds={elapsed:.3f}"
+    )
     worst = 0.0
     for name, ref in PUBLISHED.items():
         got = getattr(p, name)
@@ -42,7 +44,9 @@ def main() -> int:
         worst = max(worst, rel)
         print(f"{name:>5}: fitted={got:.4f} published={ref:.3f} rel_error={rel:.5f}")
     ok = worst <= TARGET
-    print(f"RESULT bgnbd_max_rel_error value={worst:.5f} unit=ratio target={TARGET} ratio=- ok={'true' if ok else 'false'}")
+    print(
+        f"RESULT bgnbd_max_rel_error value={worst:.5f} unit=ratio target={TARGET} ratio=- ok={'true' if ok else 'false'}"
+    )
     return 0 if ok else 1
 
 

@@ -21,7 +21,8 @@ _READ = [
     "feedback.view_feedback",
     "feedback.view_feedbacksource",
     "jobs.view_job",
-    "analysis.view_analysisresult",
+    "analysis.view_feedbackanalysis",
+    "analysis.view_topic",
 ]
 _AGENT = _READ + ["feedback.view_original_text"]
 _ANALYST = _AGENT + [
@@ -42,6 +43,10 @@ _ANALYST = _AGENT + [
     "journeys.add_channel",
     "journeys.change_channel",
     "analysis.add_correction",
+    "analysis.view_correction",
+    "analysis.add_trainedclassifier",
+    "analysis.view_trainedclassifier",
+    "analysis.delete_topic",
     "analysis.change_topic",
     "analysis.add_topic",
 ]

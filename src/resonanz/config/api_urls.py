@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("resonanz.accounts.api.urls")),
     path("", include("resonanz.customers.api.urls")),
     path("", include("resonanz.journeys.api.urls")),
     path("", include("resonanz.feedback.api.urls")),

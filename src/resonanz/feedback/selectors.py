@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
 from resonanz.core.text.pii import find_pii, redact
@@ -47,13 +48,67 @@ def feedback_get(*, feedback_id: int) -> Feedback:
     return feedback_base_queryset().get(pk=feedback_id)
 
 
-def feedback_for_customer(*, customer_id: int, limit: int) -> list[Feedback]:
-    """The customer's newest feedback (used by the customer timeline)."""
-    return list(
-        Feedback.objects.filter(customer_id=customer_id)
-        .select_related("source", "channel", "touchpoint")
-        .order_by("-received_at", "-id")[:limit]
+def feedback_list_for_customer(*, customer_id: int) -> QuerySet[Feedback]:
+    """The customer's feedback with source, channel and touchpoint (used by the customer timeline)."""
+    return Feedback.objects.filter(customer_id=customer_id).select_related("source", "channel", "touchpoint")
+
+
+def feedback_stats_for_customer(*, customer_id: int) -> dict[str, Any]:
+    """``count`` of the customer's feedback and the ``latest_nps`` answer with its time (two queries)."""
+    count = Feedback.objects.filter(customer_id=customer_id).count()
+    latest = (
+        Feedback.objects.filter(customer_id=customer_id, nps__isnull=False)
+        .order_by("-received_at", "-id").values("nps", "received_at").first()
     )
+    return {
+        "count": count,
+        "latest_nps": latest["nps"] if latest else None,
+        "latest_nps_at": latest["received_at"] if latest else None,
+    }
+
+
+# -------------------------------------------------------------------------------------- aggregates
+
+SCORE_SCALES: dict[str, range] = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8), "rating": range(1, 6)}
+
+
+def feedback_volume(*, now: datetime, windows: Iterable[int] = (30, 90)) -> dict[str, int]:
+    """Feedback received in the last N days for each window (keys ``days_30`` …) and ``total``. One query."""
+    aggregates: dict[str, Any] = {"total": Count("id")}
+    for days in windows:
+        aggregates[f"days_{days}"] = Count("id", filter=Q(received_at__gte=now - timedelta(days=days)))
+    return Feedback.objects.aggregate(**aggregates)
+
+
+def feedback_score_histograms() -> dict[str, dict[int, int]]:
+    """Answers per score value for NPS, CSAT, CES and stars over all feedback (``{"nps": {0: n0, …}}``).
+    One query with conditional counts, whatever the data size; the metrics core turns these into scores."""
+    aggregates = {
+        f"{metric}_{value}": Count("id", filter=Q(**{metric: value}))
+        for metric, scale in SCORE_SCALES.items() for value in scale
+    }
+    row = Feedback.objects.aggregate(**aggregates)
+    return {metric: {v: row[f"{metric}_{v}"] for v in scale} for metric, scale in SCORE_SCALES.items()}
+
+
+def feedback_count_by_channel() -> list[dict[str, Any]]:
+    """``[{"channel": Channel | None, "n": int}]``, largest first (None = no channel)."""
+    from resonanz.journeys.models import Channel
+
+    rows = list(Feedback.objects.values("channel").annotate(n=Count("id")).order_by("-n", "channel"))
+    channels = Channel.objects.in_bulk([r["channel"] for r in rows if r["channel"]])
+    return [{"channel": channels.get(r["channel"]), "n": r["n"]} for r in rows]
+
+
+def feedback_count_by_source() -> list[dict[str, Any]]:
+    """``[{"source": FeedbackSource, "n": int}]``, largest first."""
+    rows = list(Feedback.objects.values("source").annotate(n=Count("id")).order_by("-n", "source"))
+    sources = FeedbackSource.objects.in_bulk([r["source"] for r in rows])
+    return [{"source": sources.get(r["source"]), "n": r["n"]} for r in rows]
+
+
+def feedback_latest(*, limit: int = 10) -> list[Feedback]:
+    return list(feedback_base_queryset()[:limit])
 
 
 @dataclass(frozen=True)
@@ -83,11 +138,25 @@ def shown_text(feedback: Feedback, *, original: bool) -> ShownText:
     return ShownText(redact(feedback.text, find_pii(feedback.text)), AUTO_REDACTED)
 
 
-def attach_shown_text(rows: Iterable[Feedback], *, original: bool) -> list[Feedback]:
-    """Set ``row.shown`` (a ShownText) on every row; templates render ``row.shown.text``, never ``row.text``."""
+def label(obj: Any, language: str) -> str:
+    """The display name of a channel / touchpoint / stage in the UI language ("" for None)."""
+    if obj is None:
+        return ""
+    fn = getattr(obj, "label", None)
+    return fn(language) if callable(fn) else str(obj)
+
+
+def attach_shown_text(rows: Iterable[Feedback], *, original: bool, language: str = "de") -> list[Feedback]:
+    """Prepare rows for display: ``row.shown`` (a ShownText; templates render ``row.shown.text``, never
+    ``row.text``) and ``row.labels`` (channel and touchpoint names in ``language``), so list templates
+    need no per-row includes (those dominated the render time)."""
     out = list(rows)
     for row in out:
         row.shown = shown_text(row, original=original)  # type: ignore[attr-defined]
+        row.labels = {  # type: ignore[attr-defined]
+            "channel": label(row.channel if row.channel_id else None, language),
+            "touchpoint": label(row.touchpoint if row.touchpoint_id else None, language),
+        }
     return out
 
 

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from resonanz.insights import views
 
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [path("", views.overview, name="overview")]

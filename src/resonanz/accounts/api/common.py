@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import ProtectedError
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import APIException
@@ -35,11 +37,23 @@ class StableOrderingFilter(OrderingFilter):
 FILTER_BACKENDS = [DjangoFilterBackend, StableOrderingFilter]
 
 
+class PayloadTooLarge(APIException):
+    status_code = 413
+    default_detail = "Request body too large."
+    default_code = "payload_too_large"
+
+
 class ApiListMixin:
-    """Pagination, django-filter and ordering for a (model) viewset."""
+    """Pagination, django-filter and ordering for a (model) viewset; an oversized body is a JSON 413."""
 
     pagination_class = ApiPagination
     filter_backends = FILTER_BACKENDS
+
+    def handle_exception(self, exc: Exception) -> Any:
+        if isinstance(exc, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            exc = PayloadTooLarge(f"Request body too large: at most {limit} bytes are accepted.")
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class Conflict(APIException):

@@ -27,7 +27,7 @@ class TokenLoginThrottle(AnonRateThrottle):
 
 
 _TokenResponse = inline_serializer(
-    name="AuthToken",
+    name="AuthTokenResponse",
     fields={
         "token": serializers.CharField(help_text="Send as header `Authorization: Token <token>`."),
         "username": serializers.CharField(),

@@ -105,10 +105,7 @@ def _parse_decimal_slow(s: str) -> Decimal:
         raise ValueProblem(f"not a number: {raw!r}", E_BAD_NUMBER)
     dots, commas = s.count("."), s.count(",")
     if dots and commas:
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
+        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
     elif commas:
         s = s.replace(",", "") if commas > 1 else s.replace(",", ".")
     elif dots > 1:

@@ -6,6 +6,7 @@ nothing reads the whole file into memory.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -66,10 +67,8 @@ class TableReader:
 
     def close(self) -> None:
         for c in self._closers:
-            try:
+            with contextlib.suppress(Exception):  # closing is best effort
                 c()
-            except Exception:  # noqa: BLE001,S110 - closing best effort
-                pass
 
     def __enter__(self) -> TableReader:
         return self

@@ -25,7 +25,9 @@ def z_quantile(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2.0))
 
 
-def as_scores(values: ScoreInput, *, lo: int, hi: int, metric: str, integer: bool = True) -> IntArray | FloatArray:
+def as_scores(
+    values: ScoreInput, *, lo: int, hi: int, metric: str, integer: bool = True
+) -> IntArray | FloatArray:
     """Validate a batch of survey scores and return them as an array, dropping missing answers.
 
     ``None`` and NaN are treated as "no answer" and dropped. Anything else outside ``[lo, hi]`` (or not a whole
@@ -47,7 +49,9 @@ def as_scores(values: ScoreInput, *, lo: int, hi: int, metric: str, integer: boo
         if f < lo or f > hi or (integer and not f.is_integer()):
             kind = "whole number" if integer else "number"
             raise MetricsError(
-                f"{metric}: score {v!r} is out of range; expected a {kind} from {lo} to {hi}", code="E302", value=v
+                f"{metric}: score {v!r} is out of range; expected a {kind} from {lo} to {hi}",
+                code="E302",
+                value=v,
             )
         kept.append(f)
     if integer:
@@ -68,7 +72,9 @@ def check_column(df: pd.DataFrame, column: str, *, lo: int, hi: int, metric: str
     if bool(bad.any()):
         v = _plain(df[column][bad].iloc[0])
         raise MetricsError(
-            f"{metric}: score {v!r} is out of range; expected a whole number from {lo} to {hi}", code="E302", value=v
+            f"{metric}: score {v!r} is out of range; expected a whole number from {lo} to {hi}",
+            code="E302",
+            value=v,
         )
     return s
 

@@ -42,7 +42,10 @@ def _dates(s: pd.Series, name: str, *, allow_missing: bool = False) -> pd.Series
 
 
 def lifespans_from_cancellations(
-    customers: pd.DataFrame, *, customer_col: str = "customer_id", start_col: str = "start",
+    customers: pd.DataFrame,
+    *,
+    customer_col: str = "customer_id",
+    start_col: str = "start",
     cancel_col: str = "cancelled_at",
 ) -> pd.DataFrame:
     """One row per customer: ``customer_id, start, churn_date`` from explicit cancellations (NaT = active)."""
@@ -61,7 +64,11 @@ def lifespans_from_cancellations(
 
 
 def lifespans_from_activity(
-    events: pd.DataFrame, *, inactivity_days: int = 90, customer_col: str = "customer_id", date_col: str = "date",
+    events: pd.DataFrame,
+    *,
+    inactivity_days: int = 90,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
     observation_end: pd.Timestamp | str | None = None,
 ) -> pd.DataFrame:
     """One row per customer from orders/events: churned ``inactivity_days`` after the last event if that is
@@ -70,18 +77,25 @@ def lifespans_from_activity(
         raise MetricsError(f"inactivity_days must be positive, got {inactivity_days!r}", code="E312")
     _require(events, [customer_col, date_col])
     if events.empty:
-        return pd.DataFrame({"customer_id": [], "start": pd.to_datetime([]), "churn_date": pd.to_datetime([])})
+        return pd.DataFrame(
+            {"customer_id": [], "start": pd.to_datetime([]), "churn_date": pd.to_datetime([])}
+        )
     d = _dates(events[date_col], "event date")
     end = pd.Timestamp(observation_end).normalize() if observation_end is not None else d.max()
     g = pd.DataFrame({"c": events[customer_col].to_numpy(), "d": d.to_numpy()}).groupby("c", sort=True)["d"]
     first, last = g.min(), g.max()
     churn = last + pd.Timedelta(days=inactivity_days)
     churn = churn.where(churn <= end)
-    return pd.DataFrame({"customer_id": first.index, "start": first.to_numpy(), "churn_date": churn.to_numpy()})
+    return pd.DataFrame(
+        {"customer_id": first.index, "start": first.to_numpy(), "churn_date": churn.to_numpy()}
+    )
 
 
 def churn_rate_by_period(
-    lifespans: pd.DataFrame, *, freq: Freq = "M", start: pd.Timestamp | str | None = None,
+    lifespans: pd.DataFrame,
+    *,
+    freq: Freq = "M",
+    start: pd.Timestamp | str | None = None,
     end: pd.Timestamp | str | None = None,
 ) -> pd.DataFrame:
     """Per period: ``period, period_start, at_risk, churned, churn_rate`` (``churn_rate`` None when nobody at risk).
@@ -103,18 +117,21 @@ def churn_rate_by_period(
     rows = []
     churn_known = ~pd.isna(c)
     for p in periods:
-        p0, p1 = p.start_time.to_datetime64(), (p.end_time + pd.Timedelta(1, "ns")).normalize().to_datetime64()
+        p0, p1 = p.start_time.to_datetime64(), (p + 1).start_time.to_datetime64()
         at_risk = (s < p0) & (~churn_known | (c >= p0))
         churned = at_risk & churn_known & (c < p1)
         n_risk, n_churn = int(at_risk.sum()), int(churned.sum())
         rows.append((str(p), p.start_time, n_risk, n_churn, n_churn / n_risk if n_risk else None))
-    out = pd.DataFrame(rows, columns=["period", "period_start", "at_risk", "churned", "churn_rate"])
-    out["churn_rate"] = out["churn_rate"].astype(object)
+    out = pd.DataFrame([r[:4] for r in rows], columns=["period", "period_start", "at_risk", "churned"])
+    out["churn_rate"] = pd.Series([r[4] for r in rows], dtype=object)
     return out
 
 
 def retention_matrix(
-    lifespans: pd.DataFrame, *, observation_end: pd.Timestamp | str | None = None, max_months: int | None = None,
+    lifespans: pd.DataFrame,
+    *,
+    observation_end: pd.Timestamp | str | None = None,
+    max_months: int | None = None,
 ) -> pd.DataFrame:
     """Monthly acquisition cohorts x months since acquisition: share of the cohort still active (not churned).
 
@@ -127,19 +144,22 @@ def retention_matrix(
     churn = pd.to_datetime(lifespans["churn_date"])
     if starts.empty:
         return pd.DataFrame(columns=["customers"])
-    end = pd.Timestamp(observation_end) if observation_end is not None else max(
-        starts.max(), churn.max() if churn.notna().any() else starts.max()
+    end = (
+        pd.Timestamp(observation_end)
+        if observation_end is not None
+        else max(starts.max(), churn.max() if churn.notna().any() else starts.max())
     )
     cohort = starts.dt.to_period("M")
     last = end.to_period("M")
     span = int((last - cohort.min()).n)
     k_max = span if max_months is None else min(span, max_months)
     table: dict[str, dict[object, float]] = {}
-    for coh, idx in cohort.groupby(cohort).groups.items():
+    for coh_key, idx in cohort.groupby(cohort).groups.items():
+        coh = pd.Period(str(coh_key), freq="M")
         ch = churn.loc[idx]
         row: dict[object, float] = {"customers": float(len(idx))}
         for k in range(k_max + 1):
-            month_end = (coh + k).end_time.normalize() + pd.Timedelta(days=1)  # first day after month k
+            month_end = (coh + k + 1).start_time  # first day after month k
             if month_end - pd.Timedelta(days=1) > end:
                 row[k] = np.nan
                 continue

@@ -83,9 +83,15 @@ def _prepare(tx: pd.DataFrame, customer_col: str, date_col: str, amount_col: str
 
 
 def simple_clv_from_transactions(
-    tx: pd.DataFrame, *, customer_col: str = "customer_id", date_col: str = "date", amount_col: str = "amount",
-    lifetime_years: float | None = None, churn_rate: float | None = None,
-    observation_end: pd.Timestamp | str | None = None, min_tenure_days: float = 30.0,
+    tx: pd.DataFrame,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    lifetime_years: float | None = None,
+    churn_rate: float | None = None,
+    observation_end: pd.Timestamp | str | None = None,
+    min_tenure_days: float = 30.0,
 ) -> pd.DataFrame:
     """Per-customer simple CLV from a transaction table.
 
@@ -112,8 +118,14 @@ def simple_clv_from_transactions(
     return out.drop(columns=["first"]).reset_index()
 
 
-def clv_by_segment(per_customer: pd.DataFrame, segments: pd.Series | pd.DataFrame, *, segment_col: str = "segment",
-                   customer_col: str = "customer_id", clv_col: str = "clv") -> pd.DataFrame:
+def clv_by_segment(
+    per_customer: pd.DataFrame,
+    segments: pd.Series | pd.DataFrame,
+    *,
+    segment_col: str = "segment",
+    customer_col: str = "customer_id",
+    clv_col: str = "clv",
+) -> pd.DataFrame:
     """Aggregate per-customer CLV per segment: ``customers, clv_mean, clv_median, clv_total``.
 
     ``segments`` is a Series indexed by customer id, or a frame with ``customer_col`` and ``segment_col``.
@@ -132,8 +144,13 @@ def clv_by_segment(per_customer: pd.DataFrame, segments: pd.Series | pd.DataFram
 
 
 def rfm_summary(
-    tx: pd.DataFrame, *, customer_col: str = "customer_id", date_col: str = "date", amount_col: str | None = "amount",
-    observation_end: pd.Timestamp | str | None = None, time_unit_days: float = 1.0,
+    tx: pd.DataFrame,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = "amount",
+    observation_end: pd.Timestamp | str | None = None,
+    time_unit_days: float = 1.0,
 ) -> pd.DataFrame:
     """Transactions -> one row per customer with ``frequency, recency, T`` (and ``monetary_value``).
 

@@ -72,7 +72,11 @@ def bgnbd_log_likelihood(params: Array, x: Array, t_x: Array, big_t: Array) -> A
 
 
 def fit_bgnbd(
-    frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *, weights: ArrayLike | None = None,  # noqa: N803
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    *,
+    weights: ArrayLike | None = None,  # noqa: N803
     initial: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0),
 ) -> BetaGeoParams:
     """Fit BG/NBD by maximum likelihood (L-BFGS-B on log-parameters, Nelder-Mead polish).
@@ -95,8 +99,8 @@ def fit_bgnbd(
 
 
 def _minimise(fun: object, x0: Array) -> optimize.OptimizeResult:
-    first = optimize.minimize(fun, x0, method="L-BFGS-B", bounds=[(-15.0, 15.0)] * x0.size)  # type: ignore[call-overload]
-    polish = optimize.minimize(  # type: ignore[call-overload]
+    first = optimize.minimize(fun, x0, method="L-BFGS-B", bounds=[(-15.0, 15.0)] * x0.size)
+    polish = optimize.minimize(
         fun, first.x, method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-12, "maxiter": 5000}
     )
     best = polish if polish.fun <= first.fun else first
@@ -105,14 +109,18 @@ def _minimise(fun: object, x0: Array) -> optimize.OptimizeResult:
     return best
 
 
-def bgnbd_probability_alive(params: BetaGeoParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Array:  # noqa: N803
+def bgnbd_probability_alive(
+    params: BetaGeoParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+) -> Array:  # noqa: N803
     """P(alive | x, t_x, T) = 1 / (1 + [x>0] * a / (b + x - 1) * ((alpha + T) / (alpha + t_x))^(r + x))."""
     x, t_x, big_t = _arrays(frequency, recency, T)
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     has = x > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.log(a) - np.log(np.where(has, b + x - 1, 1.0)) + (r + x) * (
-            np.log(alpha + big_t) - np.log(alpha + t_x)
+        log_term = (
+            np.log(a)
+            - np.log(np.where(has, b + x - 1, 1.0))
+            + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x))
         )
     return np.where(has, 1.0 / (1.0 + np.exp(log_term)), 1.0)
 
@@ -123,12 +131,17 @@ def bgnbd_expected_purchases(params: BetaGeoParams, t: float | ArrayLike) -> Arr
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     z = tt / (alpha + tt)
     return np.asarray(
-        (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + tt)) ** r * hyp2f1(r, b, a + b - 1, z)), dtype=np.float64
+        (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + tt)) ** r * hyp2f1(r, b, a + b - 1, z)),
+        dtype=np.float64,
     )
 
 
 def bgnbd_conditional_expected_purchases(
-    params: BetaGeoParams, t: float, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike  # noqa: N803
+    params: BetaGeoParams,
+    t: float,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,  # noqa: N803
 ) -> Array:
     """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` time units, eq. (10) of FHL (2005)."""
     x, t_x, big_t = _arrays(frequency, recency, T)
@@ -160,7 +173,12 @@ def gamma_gamma_log_likelihood(params: Array, x: Array, m: Array) -> Array:
     p, q, v = params
     px = p * x
     return np.asarray(
-        gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + (px - 1) * np.log(m) + px * np.log(x)
+        gammaln(px + q)
+        - gammaln(px)
+        - gammaln(q)
+        + q * np.log(v)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
         - (px + q) * np.log(x * m + v),
         dtype=np.float64,
     )
@@ -173,7 +191,9 @@ def fit_gamma_gamma(
     x, m = _arrays(frequency, monetary_value)
     keep = (x > 0) & (m > 0)
     if not np.any(keep):
-        raise MetricsError("Gamma-Gamma needs customers with repeat purchases and positive spend", code="E310")
+        raise MetricsError(
+            "Gamma-Gamma needs customers with repeat purchases and positive spend", code="E310"
+        )
     x, m = x[keep], m[keep]
     scale = float(x.size)
 
@@ -186,7 +206,9 @@ def fit_gamma_gamma(
     return GammaGammaParams(float(p), float(q), float(v), -float(res.fun) * scale, int(x.size))
 
 
-def gamma_gamma_expected_spend(params: GammaGammaParams, frequency: ArrayLike, monetary_value: ArrayLike) -> Array:
+def gamma_gamma_expected_spend(
+    params: GammaGammaParams, frequency: ArrayLike, monetary_value: ArrayLike
+) -> Array:
     """E[M | x, m_x] = p (v + x m_x) / (p x + q - 1): shrinks the observed mean towards the population mean."""
     x, m = _arrays(frequency, monetary_value)
     p, q, v = params.p, params.q, params.v
@@ -194,8 +216,16 @@ def gamma_gamma_expected_spend(params: GammaGammaParams, frequency: ArrayLike, m
 
 
 def model_clv(
-    bg: BetaGeoParams, gg: GammaGammaParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,  # noqa: N803
-    monetary_value: ArrayLike, *, months: int = 12, units_per_month: float = 30.0, monthly_discount_rate: float = 0.01,
+    bg: BetaGeoParams,
+    gg: GammaGammaParams,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,  # noqa: N803
+    monetary_value: ArrayLike,
+    *,
+    months: int = 12,
+    units_per_month: float = 30.0,
+    monthly_discount_rate: float = 0.01,
 ) -> Array:
     """Discounted CLV over ``months``: sum_i (E[Y(i)] - E[Y(i-1)]) * E[M] / (1 + d)^i (as in ``lifetimes``).
 

@@ -35,8 +35,13 @@ def _none_for_nan(out: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
 
 
 def nps_by(
-    df: pd.DataFrame, by: Sequence[str] | str, *, score: str = "score", confidence: float = 0.95,
-    method: NpsMethod = "adjusted_wald", min_n: int = 30,
+    df: pd.DataFrame,
+    by: Sequence[str] | str,
+    *,
+    score: str = "score",
+    confidence: float = 0.95,
+    method: NpsMethod = "adjusted_wald",
+    min_n: int = 30,
 ) -> pd.DataFrame:
     """NPS per group: columns ``by + [n, promoters, passives, detractors, nps, low, high, low_sample]``.
 
@@ -61,7 +66,9 @@ def nps_by(
         elif method == "wald":
             na, p, d = n, pro / n, det / n
         else:
-            raise MetricsError(f"unknown NPS interval method {method!r}; use 'adjusted_wald' or 'wald'", code="E301")
+            raise MetricsError(
+                f"unknown NPS interval method {method!r}; use 'adjusted_wald' or 'wald'", code="E301"
+            )
         se = np.sqrt(np.maximum((p + d - (p - d) ** 2) / na, 0.0))
     z = z_quantile(confidence)
     valid = n > 0
@@ -72,8 +79,14 @@ def nps_by(
 
 
 def csat_by(
-    df: pd.DataFrame, by: Sequence[str] | str, *, score: str = "score", scale_max: int = 5,
-    satisfied_min: int = 4, confidence: float = 0.95, min_n: int = 30,
+    df: pd.DataFrame,
+    by: Sequence[str] | str,
+    *,
+    score: str = "score",
+    scale_max: int = 5,
+    satisfied_min: int = 4,
+    confidence: float = 0.95,
+    min_n: int = 30,
 ) -> pd.DataFrame:
     """CSAT per group: columns ``by + [n, satisfied, csat, low, high, low_sample]`` (Wilson interval, in %)."""
     keys = _keys(df, by)
@@ -98,8 +111,15 @@ def csat_by(
 
 
 def mean_by(
-    df: pd.DataFrame, by: Sequence[str] | str, *, score: str = "score", lo: int = 1, hi: int = 7,
-    confidence: float = 0.95, min_n: int = 30, metric: str = "ces",
+    df: pd.DataFrame,
+    by: Sequence[str] | str,
+    *,
+    score: str = "score",
+    lo: int = 1,
+    hi: int = 7,
+    confidence: float = 0.95,
+    min_n: int = 30,
+    metric: str = "ces",
 ) -> pd.DataFrame:
     """Mean score per group with a t interval: columns ``by + [n, <metric>, low, high, low_sample]``.
 

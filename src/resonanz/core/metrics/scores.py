@@ -64,7 +64,12 @@ def nps_counts(scores: ScoreInput) -> tuple[int, int, int]:
 
 
 def nps_interval(
-    promoters: int, passives: int, detractors: int, *, confidence: float = 0.95, method: NpsMethod = "adjusted_wald"
+    promoters: int,
+    passives: int,
+    detractors: int,
+    *,
+    confidence: float = 0.95,
+    method: NpsMethod = "adjusted_wald",
 ) -> tuple[float | None, float | None]:
     """Interval for NPS (in points, -100..100) from counts; ``(None, None)`` when n = 0.
 
@@ -79,14 +84,18 @@ def nps_interval(
     return clip(100.0 * (center - z * se), -100.0, 100.0), clip(100.0 * (center + z * se), -100.0, 100.0)
 
 
-def nps_center_se(promoters: int, passives: int, detractors: int, *, method: NpsMethod) -> tuple[float, float]:
+def nps_center_se(
+    promoters: int, passives: int, detractors: int, *, method: NpsMethod
+) -> tuple[float, float]:
     """Centre (as a fraction, -1..1) and standard error of NPS under ``method``; n must be > 0."""
     if method == "adjusted_wald":
         pro, det, n = promoters + 0.75, detractors + 0.75, promoters + passives + detractors + 3.0
     elif method == "wald":
         pro, det, n = float(promoters), float(detractors), float(promoters + passives + detractors)
     else:
-        raise MetricsError(f"unknown NPS interval method {method!r}; use 'adjusted_wald' or 'wald'", code="E301")
+        raise MetricsError(
+            f"unknown NPS interval method {method!r}; use 'adjusted_wald' or 'wald'", code="E301"
+        )
     p, d = pro / n, det / n
     var = (p + d - (p - d) ** 2) / n
     return p - d, math.sqrt(max(var, 0.0))
@@ -103,7 +112,12 @@ def nps(scores: ScoreInput, *, confidence: float = 0.95, method: NpsMethod = "ad
 
 
 def nps_from_counts(
-    promoters: int, passives: int, detractors: int, *, confidence: float = 0.95, method: NpsMethod = "adjusted_wald"
+    promoters: int,
+    passives: int,
+    detractors: int,
+    *,
+    confidence: float = 0.95,
+    method: NpsMethod = "adjusted_wald",
 ) -> ScoreResult:
     """NPS from already-classified counts (e.g. a database aggregate)."""
     if min(promoters, passives, detractors) < 0:

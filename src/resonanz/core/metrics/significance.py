@@ -54,8 +54,19 @@ def _two_sided_p(z: float) -> float:
 
 
 def _z_result(
-    metric: str, va: float | None, vb: float | None, diff: float, se: float, n_a: int, n_b: int, *,
-    scale: float, confidence: float, min_n: int, method: str, se_ci: float | None = None,
+    metric: str,
+    va: float | None,
+    vb: float | None,
+    diff: float,
+    se: float,
+    n_a: int,
+    n_b: int,
+    *,
+    scale: float,
+    confidence: float,
+    min_n: int,
+    method: str,
+    se_ci: float | None = None,
 ) -> Comparison:
     z = z_quantile(confidence)
     half = z * (se if se_ci is None else se_ci)
@@ -65,17 +76,34 @@ def _z_result(
     else:  # both groups constant: identical -> no evidence, different -> certain
         stat, p = None, (1.0 if diff == 0 else 0.0)
     return Comparison(
-        metric, va, vb, scale * diff, scale * (diff - half), scale * (diff + half), stat, p, n_a, n_b,
-        min(n_a, n_b) < min_n, method, confidence,
+        metric,
+        va,
+        vb,
+        scale * diff,
+        scale * (diff - half),
+        scale * (diff + half),
+        stat,
+        p,
+        n_a,
+        n_b,
+        min(n_a, n_b) < min_n,
+        method,
+        confidence,
     )
 
 
-def _empty(metric: str, va: float | None, vb: float | None, n_a: int, n_b: int, method: str, c: float) -> Comparison:
+def _empty(
+    metric: str, va: float | None, vb: float | None, n_a: int, n_b: int, method: str, c: float
+) -> Comparison:
     return Comparison(metric, va, vb, None, None, None, None, None, n_a, n_b, True, method, c)
 
 
 def compare_nps(
-    a: ScoreInput, b: ScoreInput, *, confidence: float = 0.95, min_n: int = DEFAULT_MIN_N,
+    a: ScoreInput,
+    b: ScoreInput,
+    *,
+    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
     method: NpsMethod = "adjusted_wald",
 ) -> Comparison:
     """z test of NPS(b) - NPS(a) on 0-10 answers (difference in NPS points)."""
@@ -83,7 +111,11 @@ def compare_nps(
 
 
 def compare_nps_counts(
-    a: tuple[int, int, int], b: tuple[int, int, int], *, confidence: float = 0.95, min_n: int = DEFAULT_MIN_N,
+    a: tuple[int, int, int],
+    b: tuple[int, int, int],
+    *,
+    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
     method: NpsMethod = "adjusted_wald",
 ) -> Comparison:
     """Same as :func:`compare_nps` from (promoters, passives, detractors) counts."""
@@ -96,27 +128,51 @@ def compare_nps_counts(
     _, se_b = nps_center_se(*b, method=method)
     diff = (vb - va) / 100.0
     return _z_result(
-        "nps", va, vb, diff, math.hypot(se_a, se_b), n_a, n_b, scale=100.0, confidence=confidence, min_n=min_n,
+        "nps",
+        va,
+        vb,
+        diff,
+        math.hypot(se_a, se_b),
+        n_a,
+        n_b,
+        scale=100.0,
+        confidence=confidence,
+        min_n=min_n,
         method=f"z-{method}",
     )
 
 
 def compare_csat(
-    a: ScoreInput, b: ScoreInput, *, scale_max: int = 5, satisfied_min: int = 4, confidence: float = 0.95,
+    a: ScoreInput,
+    b: ScoreInput,
+    *,
+    scale_max: int = 5,
+    satisfied_min: int = 4,
+    confidence: float = 0.95,
     min_n: int = DEFAULT_MIN_N,
 ) -> Comparison:
     """Pooled two-proportion z test of CSAT(b) - CSAT(a) (difference in percentage points)."""
     arr_a = as_scores(a, lo=1, hi=scale_max, metric="CSAT")
     arr_b = as_scores(b, lo=1, hi=scale_max, metric="CSAT")
     return compare_proportions(
-        int(np.count_nonzero(arr_a >= satisfied_min)), int(arr_a.size),
-        int(np.count_nonzero(arr_b >= satisfied_min)), int(arr_b.size),
-        confidence=confidence, min_n=min_n, metric="csat",
+        int(np.count_nonzero(arr_a >= satisfied_min)),
+        int(arr_a.size),
+        int(np.count_nonzero(arr_b >= satisfied_min)),
+        int(arr_b.size),
+        confidence=confidence,
+        min_n=min_n,
+        metric="csat",
     )
 
 
 def compare_proportions(
-    k_a: int, n_a: int, k_b: int, n_b: int, *, confidence: float = 0.95, min_n: int = DEFAULT_MIN_N,
+    k_a: int,
+    n_a: int,
+    k_b: int,
+    n_b: int,
+    *,
+    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
     metric: str = "proportion",
 ) -> Comparison:
     """Pooled two-proportion z test from counts; values and difference in percent."""
@@ -129,14 +185,30 @@ def compare_proportions(
     se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     se_ci = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
     return _z_result(
-        metric, 100 * pa, 100 * pb, pb - pa, se, n_a, n_b, scale=100.0, confidence=confidence, min_n=min_n,
-        method="two-proportion-z", se_ci=se_ci,
+        metric,
+        100 * pa,
+        100 * pb,
+        pb - pa,
+        se,
+        n_a,
+        n_b,
+        scale=100.0,
+        confidence=confidence,
+        min_n=min_n,
+        method="two-proportion-z",
+        se_ci=se_ci,
     )
 
 
 def compare_means(
-    a: ScoreInput, b: ScoreInput, *, lo: int = 1, hi: int = 7, confidence: float = 0.95,
-    min_n: int = DEFAULT_MIN_N, metric: str = "ces",
+    a: ScoreInput,
+    b: ScoreInput,
+    *,
+    lo: int = 1,
+    hi: int = 7,
+    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    metric: str = "ces",
 ) -> Comparison:
     """Welch t test of mean(b) - mean(a) for CES (1-7) or star ratings (pass ``hi=5, metric="stars"``)."""
     xa = as_scores(a, lo=lo, hi=hi, metric=metric.upper()).astype(np.float64)
@@ -151,15 +223,37 @@ def compare_means(
     diff, se = mb - ma, math.sqrt(va + vb)
     if se == 0:
         return Comparison(
-            metric, ma, mb, diff, diff, diff, None, 1.0 if diff == 0 else 0.0, n_a, n_b, min(n_a, n_b) < min_n,
-            "welch-t", confidence,
+            metric,
+            ma,
+            mb,
+            diff,
+            diff,
+            diff,
+            None,
+            1.0 if diff == 0 else 0.0,
+            n_a,
+            n_b,
+            min(n_a, n_b) < min_n,
+            "welch-t",
+            confidence,
         )
     df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
     t = diff / se
     half = float(stats.t.ppf(0.5 + confidence / 2.0, df)) * se
     return Comparison(
-        metric, ma, mb, diff, diff - half, diff + half, t, float(2.0 * stats.t.sf(abs(t), df)), n_a, n_b,
-        min(n_a, n_b) < min_n, "welch-t", confidence,
+        metric,
+        ma,
+        mb,
+        diff,
+        diff - half,
+        diff + half,
+        t,
+        float(2.0 * stats.t.sf(abs(t), df)),
+        n_a,
+        n_b,
+        min(n_a, n_b) < min_n,
+        "welch-t",
+        confidence,
     )
 
 

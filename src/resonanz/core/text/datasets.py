@@ -172,19 +172,36 @@ def load_hotel(split: str = "train") -> Labelled | None:
     return Labelled("hotel-" + split, texts, labels, aspects)
 
 
-def encode_cached(
-    embedder: object, texts: Sequence[str], *, cache_dir: str | Path | None = None, batch_size: int = 32
-) -> npt.NDArray[np.float32]:
-    """Encode ``texts`` with ``embedder`` and cache the matrix on disk (keyed by embedder name + texts)."""
-    cache = Path(cache_dir or os.environ.get("RESONANZ_BENCH_CACHE", "/tmp/resonanz-bench-cache"))
-    cache.mkdir(parents=True, exist_ok=True)
-    h = hashlib.sha1(getattr(embedder, "name", "emb").encode())
+def _key(name: str, texts: Sequence[str]) -> str:
+    h = hashlib.sha1(name.encode())
     for t in texts:
         h.update(t.encode("utf-8", "replace"))
         h.update(b"\x00")
-    path = cache / f"{h.hexdigest()}.npy"
+    return h.hexdigest()
+
+
+def encode_cached(
+    embedder: object, texts: Sequence[str], *, cache_dir: str | Path | None = None, batch_size: int = 32,
+    chunk: int = 256,
+) -> npt.NDArray[np.float32]:
+    """Encode ``texts`` with ``embedder``, caching on disk per chunk (keyed by embedder name + texts), so an
+    interrupted run resumes."""
+    cache = Path(cache_dir or os.environ.get("RESONANZ_BENCH_CACHE", "/tmp/resonanz-bench-cache"))
+    cache.mkdir(parents=True, exist_ok=True)
+    name = getattr(embedder, "name", "emb")
+    path = cache / f"{_key(name, texts)}.npy"
     if path.is_file():
         return np.load(path)
-    vecs = embedder.encode(list(texts), batch_size=batch_size)  # type: ignore[attr-defined]
-    np.save(path, vecs.astype(np.float32))
+    parts = []
+    for a in range(0, len(texts), chunk):
+        sub = list(texts[a : a + chunk])
+        cp = cache / f"c-{_key(name, sub)}.npy"
+        if cp.is_file():
+            parts.append(np.load(cp))
+            continue
+        v = np.asarray(embedder.encode(sub, batch_size=batch_size), dtype=np.float32)  # type: ignore[attr-defined]
+        np.save(cp, v)
+        parts.append(v)
+    vecs = np.concatenate(parts) if parts else np.zeros((0, 384), np.float32)
+    np.save(path, vecs)
     return vecs

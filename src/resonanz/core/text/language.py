@@ -41,48 +41,53 @@ class LanguageResult:
     method: Method
 
 
-# Word evidence for short texts. Weights: 2 = (almost) only this language, 1 = leaning.
-_DE_WORDS: dict[str, float] = {
-    w: 2.0
-    for w in (
-        "und ich nicht ist sind der die das den dem des ein eine einen einem einer kein keine keinen "
-        "sehr gut alles danke dank bitte schnell leider zu spät mit von für auf aus bei nach noch "
-        "schon immer nie wieder war waren wurde habe hat haben mein meine mir mich wir uns ihr sie "
-        "es auch aber oder wie was warum wann wo ja nein doch mal toll prima klasse spitze schlecht "
-        "schlimm furchtbar freundlich lieferung ware paket bestellung rechnung kundenservice kunde "
-        "geld zurück kaputt defekt preis preise leistung zufrieden unzufrieden empfehlung empfehlen "
-        "gerne gern dankeschön vielen herzlichen lg mfg grüße gruß hallo moin servus tschüss "
-        "geht gehts läuft passt okay jetzt heute morgen gestern hier dort nur viel mehr weniger "
-        "wirklich einfach schön schade super-service echt ganz bisher nochmal immer noch leute "
-        "artikel versand lieferzeit qualität verpackung schnelle schneller tolle toller guter gute "
-        "kundendienst mitarbeiter hilfe hilfreich unfreundlich langsam teuer günstig billig "
-        "kündigen kündigung storno stornieren wo bleibt bleibt angekommen nie du dich dir euch "
-        "hervorragend katastrophe katastrophal sterne einfach fehlt fehlen unmöglich vielleicht "
-        "endlich wieso weshalb bestellt geliefert erhalten bekommen"
-    ).split()
-}
-_EN_WORDS: dict[str, float] = {
-    w: 2.0
-    for w in (
-        "the and is are not very good great thanks thank thx ty you your my me we us our it its "
-        "this that was were has have had with from for of on at by to too late slow fast quick "
-        "love loved like nice awesome amazing terrible awful bad worst best excellent perfect "
-        "happy unhappy helpful unhelpful friendly rude staff delivery order refund money back "
-        "broken price prices cheap expensive recommend never again still waiting where why when "
-        "what how yes no please cheers regards hi hello hey bye cool lovely well done job "
-        "customer support service's works working didn't don't doesn't can't won't isn't wasn't "
-        "really so much many just only always every everything nothing all fine thanks! quality "
-        "shipping package item arrived received cancel cancelled canceled subscription account "
-        "wrong poor disappointed disappointing satisfied fantastic brilliant useless keep up lol "
-        "omg wtf asap pls plz u ur stars star easy missing parts unacceptable worth waste "
-        "issue issues problem problems ever"
-    ).split()
-}
-# Ambiguous in DE/EN feedback: count for nothing.
-for _w in ("super", "service", "top", "ok", "okay", "mega", "hotel", "team", "app", "online", "was", "so", "in"):
-    _DE_WORDS.pop(_w, None)
-    _EN_WORDS.pop(_w, None)
-_DE_WORDS.update({"perfekt": 2.0})
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Word evidence for short texts: words that are (almost) only German / only English in feedback.
+_DE_WORDS: dict[str, float] = dict.fromkeys(
+    _words(
+        """
+aber alles angekommen artikel auch auf aus bei bekommen bestellt bestellung billig bisher bitte
+bleibt dank danke dankeschön das defekt dem den der des dich die dir doch dort du echt ein eine
+einem einen einer einfach empfehlen empfehlung endlich erhalten es euch fehlen fehlt freundlich
+furchtbar für ganz geht gehts geld geliefert gern gerne gestern gruß grüße gut gute guter günstig
+habe haben hallo hat hervorragend herzlichen heute hier hilfe hilfreich ich ihr immer ist ja jetzt
+kaputt katastrophal katastrophe kein keine keinen klasse kunde kundendienst kundenservice kündigen
+kündigung langsam leider leistung leute lg lieferung lieferzeit läuft mal mehr mein meine mfg mich
+mir mit mitarbeiter moin morgen nach nein nicht nie noch nochmal nur oder paket passt perfekt preis
+preise prima qualität rechnung schade schlecht schlimm schnell schnelle schneller schon schön sehr
+servus sie sind spitze spät sterne stornieren storno super-service teuer toll tolle toller tschüss
+und unfreundlich unmöglich uns unzufrieden verpackung versand viel vielen vielleicht von wann war
+ware waren warum weniger weshalb wie wieder wieso wir wirklich wo wurde zu zufrieden zurück
+"""
+    ),
+    2.0,
+)
+_EN_WORDS: dict[str, float] = dict.fromkeys(
+    _words(
+        """
+account again all always amazing and are arrived asap at awesome awful back bad best brilliant
+broken by bye can't cancel canceled cancelled cheap cheers cool customer delivery didn't
+disappointed disappointing doesn't don't done easy ever every everything excellent expensive
+fantastic fast fine for friendly from good great had happy has have hello helpful hey hi how is
+isn't issue issues it item its job just keep late like lol love loved lovely many me missing money
+much my never nice no not nothing of omg on only order our package parts perfect please pls plz poor
+price prices problem problems quality quick really received recommend refund regards rude satisfied
+service's shipping slow staff star stars still subscription support terrible thank thanks thanks!
+that the this thx to too ty u unacceptable unhappy unhelpful up ur us useless very waiting wasn't
+waste we well were what when where why with won't working works worst worth wrong wtf yes you your
+"""
+    ),
+    2.0,
+)
+# Words used the same way in German and English feedback: a text made only of these is undecidable.
+_AMBIGUOUS = _words(
+    """
+app cool hotel info lol mega nice ok okay online service super team top wow
+"""
+)
 _DE_SUFFIX = re.compile(r"(?:ung|keit|heit|lich|isch|chen|schaft|ig|en|bar|los)$")
 _EN_SUFFIX = re.compile(r"(?:ing|tion|ly|ness|ful|less|ed|able|'s|n't)$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][a-z]+)?", re.UNICODE)
@@ -200,6 +205,9 @@ class LanguageDetector:
         de_h, en_h = heuristic_scores(text[:300]) if n_tokens <= 12 else (0.0, 0.0)
 
         if n_tokens <= self.short_tokens or letters < 12:
+            words = _WORD.findall(text.lower())
+            if words and all(w in _AMBIGUOUS for w in words):
+                return self._fallback(default_language, detected, "fallback")
             if de_h != en_h and max(de_h, en_h) >= 1.0:
                 lang = "de" if de_h > en_h else "en"
                 margin = abs(de_h - en_h) / (de_h + en_h)
@@ -226,5 +234,7 @@ class LanguageDetector:
     def predict(self, batch: Sequence[TextInput]) -> list[LanguageResult]:
         return [self.detect_one(t.text, t.default_language) for t in batch]
 
-    def detect_texts(self, texts: Sequence[str | None], default_language: str | None = None) -> list[LanguageResult]:
+    def detect_texts(
+        self, texts: Sequence[str | None], default_language: str | None = None
+    ) -> list[LanguageResult]:
         return [self.detect_one(t, default_language) for t in texts]

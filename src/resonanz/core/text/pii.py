@@ -76,7 +76,9 @@ def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
 # Simple typed patterns
 # --------------------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b")
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+%-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b"
+)
 _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"'\]\[{}|\\^`]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?)»“”'\""
 
@@ -92,7 +94,9 @@ _IBAN_LEN = {
 }  # fmt: skip
 
 _CARD = re.compile(r"(?<![\d.,])(?:\d[ -]?){12,18}\d(?![\d,]|\.\d)")
-_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)")
+_IPV4 = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)"
+)
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 # Phones. International: +CC, optional (0), then groups. National: leading 0 (DE/AT/CH/UK trunk prefix).
@@ -108,7 +112,9 @@ _NOT_PHONE_CUE = re.compile(
     r"order|invoice|customer|account|reference|ref|case|booking|buchung|nr|no|id|#)[\w.-]*[\s.:#-]*$",
     re.IGNORECASE,
 )
-_PHONE_CUE = re.compile(r"\b(?:tel|telefon|phone|mobil|handy|fax|call|ruf|anruf|whatsapp|nummer)\w*[\s.:]*$", re.IGNORECASE)
+_PHONE_CUE = re.compile(
+    r"\b(?:tel|telefon|phone|mobil|handy|fax|call|ruf|anruf|whatsapp|nummer)\w*[\s.:]*$", re.IGNORECASE
+)
 
 
 def _iban_ok(raw: str) -> bool:
@@ -194,29 +200,36 @@ def _iter_simple(text: str) -> Iterator[tuple[str, int, int]]:
 
 _UC = "A-ZÄÖÜ"
 _LC = "a-zäöüß"
-_HOUSE_NO = r"\d{1,4}(?:\s?[a-hA-H])?(?:\s?[-/]\s?\d{1,4}[a-h]?)?(?![\d,.]?\d)"
+_NOT_AFTER_NUMBER = (
+    r"(?![\d,.:]?\d)(?!\s?(?:%|€|\$|Uhr|Min|Minuten|Stunden|Euro|EUR|km|Jahre|Tage|Prozent)\b|\s?%)"
+)
+_HOUSE_NO = r"\d{1,4}(?:\s?[a-hA-H](?!\w))?(?:\s?[-/]\s?\d{1,4}[a-h]?(?!\w))?" + _NOT_AFTER_NUMBER
 _STREET_SUFFIX = (
-    r"(?:straße|strasse|str\.|gasse|weg|allee|platz|ring|damm|ufer|chaussee|steig|pfad|markt|"
-    r"graben|wall|berg|feld|hof|garten|kamp|stieg|twiete|zeile|promenade)"
+    r"(?:straße|strasse|str\.|gasse|weg|allee|platz|ring|damm|ufer|chaussee|pfad|markt|"
+    r"graben|wall|berg|feld|hof|garten|kamp|twiete|zeile|promenade)"
 )
 _STREET = re.compile(
     # "Hauptstraße 12", "Müllerstr. 5a", "Karl-Marx-Allee 3"
     rf"\b[{_UC}][{_LC}A-Za-z-]*{_STREET_SUFFIX}\s?{_HOUSE_NO}"
     # "Berliner Straße 5", "Lange Str. 7", "Alte Gasse 2"
-    rf"|\b[{_UC}][{_LC}]+(?:er|e)?\s(?:Straße|Strasse|Str\.|Gasse|Weg|Allee|Platz|Ring|Damm|Ufer|Markt)\s?{_HOUSE_NO}"
+    rf"|\b[{_UC}][{_LC}]+(?:er|e)\s(?:Straße|Strasse|Str\.|Gasse|Weg|Allee|Platz|Ring|Damm|Ufer|Markt)\s?{_HOUSE_NO}"
     # "Am Markt 3", "An der Alster 12", "Unter den Linden 77", "Zum Hafen 4"
     rf"|\b(?:Am|An\sder|An\sden|Auf\sder|Auf\sdem|Im|In\sder|In\sden|Zum|Zur|Unter\sden|Hinter\sder|Vor\sdem|Bei\sder)"
-    rf"\s(?P<pn>[{_UC}][{_LC}-]+)\s\d{{1,3}}(?:\s?[a-hA-H])?(?:\s?[-/]\s?\d{{1,3}}[a-h]?)?(?![\d,.]?\d)"
+    rf"\s(?P<pn>[{_UC}][{_LC}-]+)\s\d{{1,3}}(?:\s?[a-hA-H](?!\w))?(?:\s?[-/]\s?\d{{1,3}}[a-h]?)?"
+    + _NOT_AFTER_NUMBER
+    +
     # "221B Baker Street", "10 Downing Street", "123 Main St."
     r"|\b\d{1,5}[A-Za-z]?\s(?:[A-Z][a-z]+\s){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Drive|Boulevard|Blvd\.|"
     r"Way|Court|Place|Square|Terrace|Close|Crescent|Gardens|Row|Parkway|Highway)(?![a-z])"
 )
 _DE_POSTCODE_CITY = re.compile(
-    rf"(?<![\d.,/-])(?:(?:D|A|CH)-\s?)?(?P<pc>\d{{4,5}})\s(?P<city>[{_UC}][{_LC}]+(?:[- ](?:am|an\sder|im|ob\sder|bei|[{_UC}][{_LC}]+))?"
-    rf"(?:\s\([{_UC}][{_LC}]+\))?)"
+    rf"(?<![\d.,/-])(?:(?:D|A|CH)-\s?)?(?P<pc>\d{{4,5}})\s(?P<city>(?:(?:Bad|Neu|Sankt|St\.)\s)?[{_UC}][{_LC}]+"
+    rf"(?:-[{_UC}][{_LC}]+|\s(?:am|an\sder|im|ob\sder|bei|in|vor\sder)\s[{_UC}][{_LC}]+)?(?:\s\([{_UC}][{_LC}]+\))?)"
 )
 _UK_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})\b")
 _US_CITY_ZIP = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s[A-Z]{2}\s\d{5}(?:-\d{4})?\b")
+
+
 @lru_cache(maxsize=1)
 def _cities() -> frozenset[str]:
     path = resources.files("resonanz.core.text") / "data" / "cities_de_at_ch.txt"
@@ -224,34 +237,67 @@ def _cities() -> frozenset[str]:
     return frozenset(w for x in lines if not x.startswith("#") for w in x.split())
 
 
-_POSTCODE_CONTEXT = re.compile(r"(?:\d[a-h]?|str\.|straße|strasse),?\s*\n?\s*$", re.IGNORECASE)
+_AT_CH_CITIES = frozenset(
+    [
+        "Wien",
+        "Graz",
+        "Linz",
+        "Salzburg",
+        "Innsbruck",
+        "Klagenfurt",
+        "Villach",
+        "Wels",
+        "Dornbirn",
+        "Bregenz",
+        "Feldkirch",
+        "Leoben",
+        "Krems",
+        "Zürich",
+        "Zurich",
+        "Bern",
+        "Basel",
+        "Genf",
+        "Lausanne",
+        "Luzern",
+        "Winterthur",
+        "Lugano",
+        "Biel",
+        "Thun",
+        "Chur",
+        "Zug",
+        "Aarau",
+        "Olten",
+    ]
+)
 
 
 def _iter_addresses(text: str, not_names: frozenset[str]) -> Iterator[tuple[str, int, int]]:
-    streets = [(m.start(), m.end()) for m in _STREET.finditer(text) if not (m.group("pn") and m.group("pn") in not_names)]
+    streets = [
+        (m.start(), m.end())
+        for m in _STREET.finditer(text)
+        if not (m.group("pn") and m.group("pn") in not_names)
+    ]
     for s, e in streets:
         yield "ADDRESS", s, e
     street_ends = {e for _, e in streets}
     for m in _DE_POSTCODE_CITY.finditer(text):
         pc, city = m.group("pc"), m.group("city")
-        first_city_word = re.split(r"[- ]", city)[0]
+        first_city_word = re.split(r"[- ]", re.sub(r"^(?:Bad|Neu|Sankt|St\.)\s", "", city))[0]
         prefixed = m.group(0)[0] in "ADC"
         before = text[max(0, m.start() - 40) : m.start()]
-        after_street = any(0 <= m.start() - e <= 4 for e in street_ends) or bool(_POSTCODE_CONTEXT.search(before))
+        after_street = any(0 <= m.start() - e <= 4 for e in street_ends)
         if len(pc) == 4:
-            if not (prefixed or after_street or first_city_word in _cities()):
+            if not (prefixed or after_street or first_city_word in _AT_CH_CITIES):
                 continue
         else:
             if pc == "00000" or pc < "01001":
                 continue
-            if not (prefixed or after_street):
-                # "10000 Punkte", "12345 Artikel" are quantities; a bare postcode needs a known city
-                # or an explicit "PLZ" cue.
-                if first_city_word not in _cities() and not re.search(r"(?:PLZ|Postleitzahl)[:\s]*$", before, re.IGNORECASE):
-                    continue
-        end = m.end()
-        # Keep a trailing lowercase-joined city part out ("Berlin ist" -> "Berlin").
-        yield "ADDRESS", m.start(), end
+            # "10000 Punkte", "12345 Artikel" are quantities; a bare postcode needs a known city
+            # or an explicit "PLZ" cue.
+            plz_cue = re.search(r"(?:PLZ|Postleitzahl)[:\s]*$", before, re.IGNORECASE)
+            if not (prefixed or after_street or first_city_word in _cities() or plz_cue):
+                continue
+        yield "ADDRESS", m.start(), m.end()
     for m in _UK_POSTCODE.finditer(text):
         yield "ADDRESS", m.start(), m.end()
     for m in _US_CITY_ZIP.finditer(text):
@@ -314,7 +360,11 @@ def _iter_names(text: str) -> Iterator[tuple[str, int, int]]:
             if tok0.capitalize() in first or tok0.capitalize() in ambiguous:
                 yield "NAME", m.start("name"), m.start("name") + len(tok0)
             continue
-        if m.group(0).lower().startswith(("this is", "hier ist")) and tok0 not in first and tok0 not in ambiguous:
+        if (
+            m.group(0).lower().startswith(("this is", "hier ist"))
+            and tok0 not in first
+            and tok0 not in ambiguous
+        ):
             continue
         span = _trim_name(name, m.start("name"), not_names)
         if span:

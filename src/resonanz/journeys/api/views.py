@@ -18,6 +18,8 @@ from resonanz.journeys.models import Channel, Event, JourneyStage, Touchpoint
 
 
 class JourneyStageViewSet(ApiListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+    """Journey stages (phases), addressed by code. Ordering: position, code, name_de, name_en."""
+
     queryset = JourneyStage.objects.all()
     serializer_class = JourneyStageSerializer
     lookup_field = "code"
@@ -26,6 +28,8 @@ class JourneyStageViewSet(ApiListMixin, ProtectedDestroyMixin, viewsets.ModelVie
 
 
 class ChannelViewSet(ApiListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+    """Contact channels, addressed by code. Filter: online. Ordering: code, name_de, name_en."""
+
     queryset = Channel.objects.all()
     serializer_class = ChannelSerializer
     lookup_field = "code"
@@ -35,6 +39,9 @@ class ChannelViewSet(ApiListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet)
 
 
 class TouchpointViewSet(ApiListMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+    """Touchpoints, addressed by code; ``stage`` and ``channel`` are codes. Filters: stage, channel, active.
+    Ordering: code, name_de, name_en, stage__position."""
+
     queryset = Touchpoint.objects.select_related("stage", "channel")
     serializer_class = TouchpointSerializer
     lookup_field = "code"
@@ -44,6 +51,10 @@ class TouchpointViewSet(ApiListMixin, ProtectedDestroyMixin, viewsets.ModelViewS
 
 
 class EventViewSet(ApiListMixin, viewsets.ModelViewSet):
+    """Journey events; ``customer`` is the external id, ``touchpoint``/``stage`` are codes (the stage defaults to
+    the touchpoint's). Filters: customer, external_id, type, touchpoint, stage, occurred_from/occurred_to
+    (dates). Ordering: occurred_at, type, external_id."""
+
     queryset = Event.objects.select_related("customer", "touchpoint", "stage")
     serializer_class = EventSerializer
     filterset_class = EventFilter

@@ -11,12 +11,10 @@ REPO_ROOT = Path(__file__).resolve().parents[5]
 
 
 def datasets_dir() -> Path | None:
-    """``$RESONANZ_DATASETS`` or ``<repo>/../shared/datasets``, if it exists."""
+    """``$RESONANZ_DATASETS`` when set (and only then), else ``<repo>/../shared/datasets``, if it exists."""
     env = os.environ.get("RESONANZ_DATASETS")
-    for cand in ([Path(env)] if env else []) + [REPO_ROOT.parent / "shared" / "datasets"]:
-        if cand.is_dir():
-            return cand
-    return None
+    cand = Path(env) if env else REPO_ROOT.parent / "shared" / "datasets"
+    return cand if cand.is_dir() else None
 
 
 def dataset_file(relative: str) -> Path:

@@ -51,7 +51,9 @@ def test_lifetime_from_churn_rejects_zero_churn() -> None:
 
 def test_simple_clv_from_transactions_per_customer() -> None:
     # A: 4 orders, revenue 75 -> avg 18.75; tenure 2024-01-01..2024-12-31 = 365 days -> 4 / (365/365.25) per year
-    out = simple_clv_from_transactions(_tx(), churn_rate=0.5, observation_end="2024-12-31").set_index("customer_id")
+    out = simple_clv_from_transactions(_tx(), churn_rate=0.5, observation_end="2024-12-31").set_index(
+        "customer_id"
+    )
     a = out.loc["A"]
     assert a.orders == 4 and a.avg_purchase_value == 18.75
     assert a.purchases_per_year == pytest.approx(4 * 365.25 / 365)
@@ -89,7 +91,9 @@ def _cdnow_summary() -> pd.DataFrame:
 
 
 def _cdnow_transactions() -> pd.DataFrame:
-    tx = pd.read_csv(dataset_file("cdnow/CDNOW_master.txt"), sep=r"\s+", dtype={"customer_id": str, "date": str})
+    tx = pd.read_csv(
+        dataset_file("cdnow/CDNOW_master.txt"), sep=r"\s+", dtype={"customer_id": str, "date": str}
+    )
     tx["date"] = pd.to_datetime(tx["date"], format="%Y%m%d")
     return tx.rename(columns={"dollar_value": "amount"})
 
@@ -102,7 +106,9 @@ def test_bgnbd_reproduces_published_cdnow_parameters_within_one_percent() -> Non
         assert getattr(p, name) == pytest.approx(ref, rel=0.01), name
     assert p.log_likelihood == pytest.approx(-9582.4, abs=0.1)  # FHL (2005), section 5
     # FHL (2005): a customer with x=2, t_x=30.43, T=38.86 is expected to buy 1.226 times in the next 39 weeks
-    assert bgnbd_conditional_expected_purchases(p, 39.0, [2], [30.43], [38.86])[0] == pytest.approx(1.226, abs=5e-4)
+    assert bgnbd_conditional_expected_purchases(p, 39.0, [2], [30.43], [38.86])[0] == pytest.approx(
+        1.226, abs=5e-4
+    )
 
 
 @pytest.mark.datasets
@@ -141,7 +147,13 @@ def test_rfm_summary_and_gamma_gamma_match_lifetimes_on_cdnow_transactions() -> 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = summary_data_from_transaction_data(
-            tx, "customer_id", "date", "amount", observation_period_end="1997-09-30", freq="D", freq_multiplier=7
+            tx,
+            "customer_id",
+            "date",
+            "amount",
+            observation_period_end="1997-09-30",
+            freq="D",
+            freq_multiplier=7,
         )
     pd.testing.assert_frame_equal(s.loc[ref.index], ref, check_dtype=False, check_names=False)
 
@@ -157,8 +169,25 @@ def test_rfm_summary_and_gamma_gamma_match_lifetimes_on_cdnow_transactions() -> 
 
     bg = fit_bgnbd(rep["frequency"], rep["recency"], rep["T"])
     ref_bg = BetaGeoFitter().fit(rep["frequency"], rep["recency"], rep["T"])
-    ours = model_clv(bg, gg, rep["frequency"], rep["recency"], rep["T"], rep["monetary_value"],
-                     months=12, units_per_month=4.345, monthly_discount_rate=0.01)
-    theirs = ref_gg.customer_lifetime_value(ref_bg, rep["frequency"], rep["recency"], rep["T"],
-                                            rep["monetary_value"], time=12, freq="W", discount_rate=0.01)
+    ours = model_clv(
+        bg,
+        gg,
+        rep["frequency"],
+        rep["recency"],
+        rep["T"],
+        rep["monetary_value"],
+        months=12,
+        units_per_month=4.345,
+        monthly_discount_rate=0.01,
+    )
+    theirs = ref_gg.customer_lifetime_value(
+        ref_bg,
+        rep["frequency"],
+        rep["recency"],
+        rep["T"],
+        rep["monetary_value"],
+        time=12,
+        freq="W",
+        discount_rate=0.01,
+    )
     np.testing.assert_allclose(ours[:200], theirs.to_numpy()[:200], rtol=5e-3)

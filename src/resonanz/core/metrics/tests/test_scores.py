@@ -163,7 +163,16 @@ def test_nps_by_matches_scalar_nps_per_group_and_has_no_nan() -> None:
     )
     out = nps_by(df, by=["region", "channel"])
     assert list(out.columns) == [
-        "region", "channel", "n", "promoters", "passives", "detractors", "nps", "low", "high", "low_sample",
+        "region",
+        "channel",
+        "n",
+        "promoters",
+        "passives",
+        "detractors",
+        "nps",
+        "low",
+        "high",
+        "low_sample",
     ]
     north = out[out.region == "n"].iloc[0]
     ref = nps(TEN)

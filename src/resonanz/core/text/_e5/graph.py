@@ -104,8 +104,11 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
     g.const("emb_ln_b", model.f32("emb.ln.b"))
     x = g.op("LayerNormalization", [x, "emb_ln_w", "emb_ln_b"], "emb_ln", axis=-1, epsilon=eps)
 
-    # ---- attention mask -> additive bias (B, 1, 1, L)
+    # ---- attention mask -> additive bias (B, 1, 1, L); keep padded rows at exactly 0 so they never widen the
+    # range of the int8 activation quantisation (it is per tensor, over the whole batch)
     mask_f = g.op("Cast", ["attention_mask"], "mask_f", to=TensorProto.FLOAT)
+    m3 = g.op("Unsqueeze", [mask_f, c_axis_last], "mask3")
+    x = g.op("Mul", [x, m3], "emb_masked")
     inv = g.op("Sub", [c_f_one, mask_f], "mask_inv")
     bias = g.op("Mul", [inv, c_neg_big], "mask_bias")
     bias = g.op("Unsqueeze", [bias, c_axes12], "mask_bias4")
@@ -141,6 +144,7 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
         g.const(f"{p}.aln.w", model.f32(f"{p}.aln.w"))
         g.const(f"{p}.aln.b", model.f32(f"{p}.aln.b"))
         x = g.op("LayerNormalization", [x, f"{p}.aln.w", f"{p}.aln.b"], f"{p}_ln1", axis=-1, epsilon=eps)
+        x = g.op("Mul", [x, m3], f"{p}_ln1_masked")
 
         mid = linear(x, f"{p}.fi.w", f"{p}.fi.b", H, f"{p}.ffn.in")
         erf = g.op("Erf", [g.op("Mul", [mid, c_inv_sqrt2])], f"{p}_erf")
@@ -150,10 +154,10 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
         g.const(f"{p}.oln.w", model.f32(f"{p}.oln.w"))
         g.const(f"{p}.oln.b", model.f32(f"{p}.oln.b"))
         x = g.op("LayerNormalization", [x, f"{p}.oln.w", f"{p}.oln.b"], f"{p}_ln2", axis=-1, epsilon=eps)
+        x = g.op("Mul", [x, m3], f"{p}_ln2_masked")
 
     # ---- mean pooling over unmasked tokens, then L2 normalisation
-    m3 = g.op("Unsqueeze", [mask_f, c_axis_last], "mask3")
-    summed = g.op("ReduceSum", [g.op("Mul", [x, m3]), c_axis1], "pool_sum", keepdims=0)
+    summed = g.op("ReduceSum", [x, c_axis1], "pool_sum", keepdims=0)
     count = g.op("ReduceSum", [m3, c_axis1], "pool_count", keepdims=0)
     count = g.op("Max", [count, c_f_one], "pool_count_safe")
     mean = g.op("Div", [summed, count], "pool_mean")

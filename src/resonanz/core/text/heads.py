@@ -1,0 +1,431 @@
+"""Small trainable heads on top of sentence embeddings (numpy at inference, scikit-learn only to train).
+
+* :class:`SoftmaxHead` – multinomial logistic regression with temperature calibration (single label).
+* :class:`OvRHead` – one-vs-rest logistic regression with per-class thresholds (multi label).
+* :class:`TextClassifier` – what ``resonanz classifier train`` builds: a head over the e5 embedding
+  concatenated with hashed character n-gram TF-IDF features (captures domain words the embedding blurs),
+  stored as ``meta.json`` + ``weights.npz`` (no pickle).
+
+Inference uses only numpy (plus scikit-learn's stateless ``HashingVectorizer`` when a classifier uses
+character features), so loading a shipped head costs milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from resonanz.core.errors import TextAnalysisError
+
+F32 = npt.NDArray[np.float32]
+N_HASH = 2**18
+
+
+def softmax(z: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    z = np.asarray(z, dtype=np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sigmoid(z: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, dtype=np.float64), -40, 40)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Character n-gram features (hashed, so no vocabulary needs storing)
+# --------------------------------------------------------------------------------------------------
+
+
+def _hasher(n_features: int = N_HASH) -> Any:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=n_features, alternate_sign=False,
+        norm=None, lowercase=True,
+    )
+
+
+def char_counts(texts: Sequence[str], n_features: int = N_HASH) -> Any:
+    """Sparse (n, n_features) counts of hashed char n-grams (2–5, within word boundaries)."""
+    return _hasher(n_features).transform([t or "" for t in texts]).tocsr()
+
+
+def tfidf(counts: Any, idf: npt.NDArray[np.float32]) -> Any:
+    """Sublinear TF × IDF, L2-normalised rows (like TfidfVectorizer(sublinear_tf=True))."""
+    from sklearn.preprocessing import normalize
+
+    x = counts.astype(np.float32).tocsr(copy=True)
+    x.data = 1.0 + np.log(x.data)
+    x = x.multiply(idf.reshape(1, -1)).tocsr()
+    return normalize(x)
+
+
+def fit_idf(counts: Any) -> npt.NDArray[np.float32]:
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    idf[df == 0] = 0.0  # unseen buckets contribute nothing
+    return idf.astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------------
+# Heads
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SoftmaxHead:
+    """``p = softmax((X @ W + b) / T)``. ``classes`` in column order."""
+
+    classes: list[str]
+    W: F32
+    b: F32
+    temperature: float = 1.0
+
+    def logits(self, X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        return (np.asarray(X, dtype=np.float32) @ self.W + self.b).astype(np.float64)
+
+    def predict_proba(self, X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        return softmax(self.logits(X) / self.temperature)
+
+    def save(self, path: str | Path, meta: dict[str, Any] | None = None) -> None:
+        path = Path(path)
+        np.savez_compressed(path, W=self.W.astype(np.float32), b=self.b.astype(np.float32),
+                            temperature=np.float32(self.temperature), classes=np.array(self.classes))
+        if meta is not None:
+            path.with_suffix(".json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> SoftmaxHead:
+        with np.load(path, allow_pickle=False) as z:
+            return cls([str(c) for c in z["classes"]], z["W"], z["b"], float(z["temperature"]))
+
+
+def fit_temperature(logits: npt.NDArray[Any], y: npt.NDArray[np.int_]) -> float:
+    """Temperature minimising held-out negative log-likelihood (grid search, robust)."""
+    best_t, best_nll = 1.0, np.inf
+    for t in np.exp(np.linspace(np.log(0.25), np.log(5.0), 60)):
+        p = softmax(logits / t)
+        nll = -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def train_softmax(
+    X: npt.NDArray[Any], y: Sequence[str], *, C: float = 2.0, class_weight: str | None = None,
+    calibrate: bool = True, sample_weight: npt.NDArray[Any] | None = None, seed: int = 0,
+) -> SoftmaxHead:
+    """Multinomial LR (scikit-learn lbfgs) + temperature fitted on 5-fold out-of-fold logits."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    classes = sorted(set(y))
+    yi = np.array([classes.index(v) for v in y])
+    X = np.asarray(X, dtype=np.float32)
+
+    def fit(Xa: Any, ya: Any, sw: Any) -> Any:
+        m = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight)
+        m.fit(Xa, ya, sample_weight=sw)
+        return m
+
+    temperature = 1.0
+    if calibrate and len(classes) > 1 and np.bincount(yi).min() >= 5:
+        oof = np.zeros((len(yi), len(classes)))
+        for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(X, yi):
+            m = fit(X[tr], yi[tr], None if sample_weight is None else sample_weight[tr])
+            oof[te] = m.decision_function(X[te]) if len(classes) > 2 else np.c_[
+                np.zeros(len(te)), m.decision_function(X[te])]
+        temperature = fit_temperature(oof, yi)
+    m = fit(X, yi, sample_weight)
+    if len(classes) == 2:  # binary LR -> 2-column softmax with the same probabilities
+        W = np.c_[np.zeros(X.shape[1]), m.coef_[0]].astype(np.float32)
+        b = np.array([0.0, m.intercept_[0]], dtype=np.float32)
+    else:
+        W, b = m.coef_.T.astype(np.float32), m.intercept_.astype(np.float32)
+    return SoftmaxHead(classes, W, b, temperature)
+
+
+@dataclass
+class OvRHead:
+    """Independent sigmoid per class; a class is on when ``p >= thresholds[class]``."""
+
+    classes: list[str]
+    W: F32
+    b: F32
+    thresholds: F32
+
+    def predict_proba(self, X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        return sigmoid(np.asarray(X, dtype=np.float32) @ self.W + self.b)
+
+
+def best_threshold(p: npt.NDArray[Any], y: npt.NDArray[Any], grid: npt.NDArray[Any] | None = None) -> float:
+    """Threshold maximising F1 of one class on out-of-fold probabilities."""
+    grid = np.linspace(0.05, 0.95, 37) if grid is None else grid
+    best, best_f1 = 0.5, -1.0
+    for t in grid:
+        pred = p >= t
+        tp = float(np.sum(pred & (y == 1)))
+        fp = float(np.sum(pred & (y == 0)))
+        fn = float(np.sum(~pred & (y == 1)))
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = float(t), f1
+    return best
+
+
+# --------------------------------------------------------------------------------------------------
+# User-trainable classifier (embedding + char n-grams)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TextClassifier:
+    """Single- or multi-label classifier on ``[alpha * embedding, char-tfidf]`` (see module docstring)."""
+
+    task: str
+    classes: list[str]
+    multi_label: bool
+    W_emb: F32
+    W_char: F32 | None
+    b: F32
+    idf: F32 | None = None
+    alpha: float = 1.0
+    temperature: float = 1.0
+    thresholds: F32 | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # ---- inference -------------------------------------------------------------------------------
+    def decision(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        z = self.alpha * (np.asarray(X, dtype=np.float32) @ self.W_emb) + self.b
+        if self.W_char is not None and self.idf is not None:
+            c = tfidf(char_counts(texts, len(self.idf)), self.idf)
+            z = z + np.asarray(c @ self.W_char.astype(np.float32))
+        return np.asarray(z, dtype=np.float64)
+
+    def predict_proba(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        z = self.decision(texts, X)
+        return sigmoid(z) if self.multi_label else softmax(z / self.temperature)
+
+    def predict(self, texts: Sequence[str], X: npt.NDArray[Any], *, at_least_one: bool = True) -> list[list[str]]:
+        """Labels per text (one for single-label; zero or more for multi-label)."""
+        p = self.predict_proba(texts, X)
+        if not self.multi_label:
+            return [[self.classes[int(i)]] for i in p.argmax(1)]
+        th = self.thresholds if self.thresholds is not None else np.full(len(self.classes), 0.5)
+        out = []
+        for row in p:
+            on = [self.classes[j] for j in np.flatnonzero(row >= th)]
+            if not on and at_least_one:
+                on = [self.classes[int(row.argmax())]]
+            out.append(on)
+        return out
+
+    # ---- persistence -----------------------------------------------------------------------------
+    def save(self, directory: str | Path) -> Path:
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {"W_emb": self.W_emb.astype(np.float32), "b": self.b.astype(np.float32)}
+        if self.W_char is not None and self.idf is not None:
+            used = np.flatnonzero(self.idf > 0)  # store only buckets seen in training
+            arrays |= {"char_idx": used.astype(np.int32), "W_char": self.W_char[used].astype(np.float16),
+                       "idf": self.idf[used].astype(np.float32), "n_hash": np.int64(len(self.idf))}
+        if self.thresholds is not None:
+            arrays["thresholds"] = self.thresholds.astype(np.float32)
+        np.savez_compressed(d / "weights.npz", **arrays)
+        meta = dict(self.meta) | {
+            "format": "resonanz.text-classifier.v1", "task": self.task, "classes": self.classes,
+            "multi_label": self.multi_label, "alpha": self.alpha, "temperature": self.temperature,
+        }
+        (d / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+        return d
+
+    @classmethod
+    def load(cls, directory: str | Path) -> TextClassifier:
+        d = Path(directory)
+        if not (d / "meta.json").is_file():
+            raise TextAnalysisError(f"no classifier at {d} (meta.json missing)", code="E240", path=str(d))
+        meta = json.loads((d / "meta.json").read_text())
+        with np.load(d / "weights.npz", allow_pickle=False) as z:
+            W_char = idf = None
+            if "W_char" in z:
+                n = int(z["n_hash"])
+                idx = z["char_idx"]
+                W_char = np.zeros((n, len(meta["classes"])), dtype=np.float32)
+                W_char[idx] = z["W_char"].astype(np.float32)
+                idf = np.zeros(n, dtype=np.float32)
+                idf[idx] = z["idf"]
+            th = z["thresholds"] if "thresholds" in z else None
+            return cls(meta["task"], list(meta["classes"]), bool(meta["multi_label"]), z["W_emb"], W_char,
+                       z["b"], idf, float(meta.get("alpha", 1.0)), float(meta.get("temperature", 1.0)), th,
+                       meta)
+
+
+def _features(texts: Sequence[str], X: npt.NDArray[Any], idf: Any, alpha: float, use_chars: bool) -> Any:
+    import scipy.sparse as sp
+
+    Xe = sp.csr_matrix(alpha * np.asarray(X, dtype=np.float32))
+    if not use_chars:
+        return Xe
+    return sp.hstack([Xe, tfidf(char_counts(texts), idf)]).tocsr()
+
+
+def train_classifier(
+    texts: Sequence[str], X: npt.NDArray[Any], labels: Sequence[Sequence[str]] | Sequence[str], *,
+    task: str = "sentiment", multi_label: bool = False, use_chars: bool = True, alpha: float = 2.0,
+    C: float = 4.0, class_weight: str | None = None, seed: int = 0,
+) -> TextClassifier:
+    """Train a :class:`TextClassifier`. Single label: multinomial LR + temperature from 5-fold OOF.
+    Multi label: one LR per class with balanced class weights, thresholds tuned on 4-fold OOF."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    t0 = time.time()
+    texts = [t or "" for t in texts]
+    X = np.asarray(X, dtype=np.float32)
+    idf = fit_idf(char_counts(texts)) if use_chars else None
+    F = _features(texts, X, idf, alpha, use_chars)
+    d = X.shape[1]
+    if not multi_label:
+        y = [lab if isinstance(lab, str) else lab[0] for lab in labels]
+        classes = sorted(set(y))
+        if len(classes) < 2:
+            raise TextAnalysisError("need at least two different labels to train", code="E241")
+        yi = np.array([classes.index(v) for v in y])
+
+        def fit(A: Any, ya: Any) -> Any:
+            return LogisticRegression(C=C, max_iter=3000, class_weight=class_weight).fit(A, ya)
+
+        temperature = 1.0
+        if np.bincount(yi).min() >= 5:
+            oof = np.zeros((len(yi), len(classes)))
+            for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(F, yi):
+                m = fit(F[tr], yi[tr])
+                dfn = m.decision_function(F[te])
+                oof[te] = dfn if len(classes) > 2 else np.c_[np.zeros(len(te)), dfn]
+            temperature = fit_temperature(oof, yi)
+        m = fit(F, yi)
+        if len(classes) == 2:
+            coef = np.c_[np.zeros(F.shape[1]), m.coef_[0]]
+            b = np.array([0.0, m.intercept_[0]])
+        else:
+            coef, b = m.coef_.T, m.intercept_
+        W = np.asarray(coef, dtype=np.float32)
+        th = None
+    else:
+        sets = [list(lab) if not isinstance(lab, str) else [lab] for lab in labels]
+        classes = sorted({c for s in sets for c in s})
+        Y = np.array([[c in s for c in classes] for s in sets], dtype=np.int8)
+        W = np.zeros((F.shape[1], len(classes)), dtype=np.float32)
+        b = np.zeros(len(classes))
+        th = np.full(len(classes), 0.5, dtype=np.float32)
+        folds = list(KFold(4, shuffle=True, random_state=seed).split(F))
+        for j in range(len(classes)):
+            yj = Y[:, j]
+            if yj.sum() == 0 or yj.sum() == len(yj):
+                b[j] = 10.0 if yj.sum() else -10.0
+                continue
+            oof = np.zeros(len(yj))
+            for tr, te in folds:
+                if yj[tr].min() == yj[tr].max():
+                    oof[te] = float(yj[tr][0])
+                    continue
+                mj = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(F[tr], yj[tr])
+                oof[te] = mj.predict_proba(F[te])[:, 1]
+            th[j] = best_threshold(oof, yj)
+            mj = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(F, yj)
+            W[:, j] = mj.coef_[0]
+            b[j] = mj.intercept_[0]
+        temperature = 1.0
+    W_emb = W[:d]
+    W_char = W[d:] if use_chars else None
+    meta = {"n_train": len(texts), "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "train_seconds": round(time.time() - t0, 1), "C": C, "use_chars": use_chars}
+    return TextClassifier(task, classes, multi_label, W_emb, W_char, np.asarray(b, dtype=np.float32), idf,
+                          alpha, temperature, th, meta)
+
+
+# --------------------------------------------------------------------------------------------------
+# Cached embeddings of fixed texts (prototype sentences, topic descriptions)
+# --------------------------------------------------------------------------------------------------
+
+PROTO_CACHE = Path(__file__).with_name("weights") / "prototype_vectors.npz"
+_proto_mem: dict[str, npt.NDArray[np.float32]] = {}
+_proto_loaded = False
+
+
+def _load_proto_cache() -> None:
+    global _proto_loaded
+    if _proto_loaded:
+        return
+    _proto_loaded = True
+    if PROTO_CACHE.is_file():
+        with np.load(PROTO_CACHE, allow_pickle=False) as z:
+            for t, v in zip(z["texts"], z["vectors"], strict=True):
+                _proto_mem[str(t)] = v.astype(np.float32)
+
+
+def encode_with_cache(embedder: Any, texts: Sequence[str]) -> F32:
+    """Vectors of fixed texts: from the shipped cache (``weights/prototype_vectors.npz``, made with the
+    e5-small encoder; the engine and ONNX backends agree to cos ≈ 0.99) or encoded now and kept in memory."""
+    _load_proto_cache()
+    missing = sorted({t for t in texts if t not in _proto_mem})
+    if missing:
+        vecs = embedder.encode(missing)
+        for t, v in zip(missing, vecs, strict=True):
+            _proto_mem[t] = np.asarray(v, dtype=np.float32)
+    return np.stack([_proto_mem[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def save_proto_cache(texts: Sequence[str], embedder: Any) -> int:
+    """Write the shipped prototype-vector cache for ``texts`` (run when prototypes/taxonomy change)."""
+    uniq = sorted(set(texts))
+    vecs = embedder.encode(uniq)
+    PROTO_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(PROTO_CACHE, texts=np.array(uniq), vectors=vecs.astype(np.float16),
+                        embedder=np.array(getattr(embedder, "name", "?")))
+    for t, v in zip(uniq, vecs, strict=True):
+        _proto_mem[t] = np.asarray(v, dtype=np.float32)
+    return len(uniq)
+
+
+# --------------------------------------------------------------------------------------------------
+# Metrics
+# --------------------------------------------------------------------------------------------------
+
+
+def _prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def classification_metrics(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """accuracy (exact match), macro/micro F1 and per-class precision/recall/F1/support.
+
+    Single-label data is given as one-element lists; micro F1 then equals accuracy."""
+    classes = sorted({c for s in gold for c in s} | {c for s in pred for c in s})
+    per: dict[str, dict[str, float]] = {}
+    TP = FP = FN = 0.0
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if c in g and c in p)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if c not in g and c in p)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if c in g and c not in p)
+        TP, FP, FN = TP + tp, FP + fp, FN + fn
+        pr, rc, f1 = _prf(tp, fp, fn)
+        per[c] = {"precision": round(pr, 4), "recall": round(rc, 4), "f1": round(f1, 4),
+                  "support": sum(1 for g in gold if c in g)}
+    gold_classes = [c for c in classes if per[c]["support"] > 0]
+    macro = float(np.mean([per[c]["f1"] for c in gold_classes])) if gold_classes else 0.0
+    acc = float(np.mean([set(g) == set(p) for g, p in zip(gold, pred, strict=True)])) if gold else 0.0
+    return {"n": len(gold), "accuracy": round(acc, 4), "macro_f1": round(macro, 4),
+            "micro_f1": round(_prf(TP, FP, FN)[2], 4), "per_class": per}

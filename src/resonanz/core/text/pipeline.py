@@ -1,0 +1,276 @@
+"""The text-analysis pipeline: one batch in, one ``TextAnalysis`` per input out, in order.
+
+textprep → language → PII (redaction) → embed (once, shared by every model below) → sentiment → topics →
+aspect sentiment → emotions / intent / urgency. Every output names the component that produced it in
+``TextAnalysis.components``. Empty or whitespace-only texts produce a ``TextAnalysis`` with null fields
+(and a zero embedding row). The models see the *redacted* text, so stored embeddings carry no e-mail
+addresses, phone numbers or names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from resonanz.core.errors import TextAnalysisError
+from resonanz.core.text.base import Scored, TextAnalysis, TextInput, TopicHit
+
+PIPELINE_NAME = "pipeline.feedback.v1"
+_SLUG = re.compile(r"[^a-z0-9_-]+")
+
+
+def classifiers_dir() -> Path:
+    """``$RESONANZ_MODEL_DIR/classifiers`` (or ``$XDG_DATA_HOME``/``~/.local/share`` ``/resonanz/models/classifiers``)."""
+    env = os.environ.get("RESONANZ_MODEL_DIR", "").strip()
+    if env:
+        base = Path(env).expanduser()
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+        base = (Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share") / "resonanz" / "models"
+    return base / "classifiers"
+
+
+def classifier_path(name: str) -> Path:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise TextAnalysisError(f"invalid classifier name {name!r}", code="E242")
+    return classifiers_dir() / name
+
+
+def custom_component_name(kind: str, name: str) -> str:
+    return f"{kind}.custom-{_SLUG.sub('-', name.lower()).strip('-') or 'x'}.v1"
+
+
+_SENT_SYNONYMS = {
+    "negative": "negative", "neg": "negative", "negativ": "negative", "-1": "negative", "0": "negative",
+    "neutral": "neutral", "neu": "neutral", "positive": "positive", "pos": "positive", "positiv": "positive",
+    "1": "positive",
+}
+
+
+def normalise_sentiment_label(label: str, classes: Sequence[str]) -> str:
+    """Map a user's sentiment class name onto negative/neutral/positive where that is unambiguous."""
+    low = label.strip().lower()
+    if low == "0" and "-1" in classes:  # -1/0/1 scheme
+        return "neutral"
+    return _SENT_SYNONYMS.get(low, label)
+
+
+@dataclass
+class PipelineConfig:
+    """What to run. ``sentiment``: ``"auto"`` (shipped head if present, else prototypes) or a registry name.
+    ``classifier``: name of a user-trained classifier (``resonanz classifier train``) that replaces the
+    sentiment or topic model, per its task."""
+
+    embedder: str = "auto"
+    sentiment: str = "auto"
+    taxonomy_path: str | None = None
+    topic_model_dir: str | None = None
+    classifier: str | None = None
+    account_default_language: str = "de"
+    max_chars: int = 5_000
+    embed_max_chars: int = 2_000
+    aspect_clauses: bool = True
+    signals: bool = True
+    pii: bool = True
+    batch_size: int = 32
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Pipeline:
+    """``Pipeline(config).analyze(batch)``; ``analyze_with_embeddings`` also returns the vectors."""
+
+    name = PIPELINE_NAME
+
+    def __init__(self, config: PipelineConfig | None = None, *, embedder: Any = None) -> None:
+        from resonanz.core.text.language import LanguageDetector
+        from resonanz.core.text.pii import PiiRedactor
+        from resonanz.core.text.textprep import TextPrep
+
+        self.config = cfg = config or PipelineConfig()
+        self.prep = TextPrep(max_chars=cfg.max_chars)
+        self.lang = LanguageDetector(account_default=cfg.account_default_language)
+        self.pii = PiiRedactor() if cfg.pii else None
+        if embedder is None:
+            from resonanz.core.text.embed import get_embedder
+
+            embedder = get_embedder(cfg.embedder)
+        self.embedder = embedder
+        self.custom: Any = None
+        self.custom_name: str | None = None
+        if cfg.classifier:
+            from resonanz.core.text.heads import TextClassifier
+
+            self.custom = TextClassifier.load(classifier_path(cfg.classifier))
+            self.custom_name = custom_component_name(self.custom.task, cfg.classifier)
+        self.sentiment = self._make_sentiment(cfg.sentiment)
+        from resonanz.core.text.taxonomy import Taxonomy
+        from resonanz.core.text.topics import TopicModel
+
+        if cfg.topic_model_dir:
+            self.topics = TopicModel.load(cfg.topic_model_dir, embedder)
+        else:
+            tax = Taxonomy.load(cfg.taxonomy_path) if cfg.taxonomy_path else None
+            self.topics = TopicModel(tax, embedder)
+        self.signals = None
+        if cfg.signals:
+            try:
+                from resonanz.core.text.signals import SignalAnalyzer
+            except ImportError:  # pragma: no cover - module not present
+                self.signals = None
+            else:
+                self.signals = SignalAnalyzer()
+        from resonanz.core.text.aspects import AspectSentiment
+
+        self.aspects = AspectSentiment(
+            self._encode, self._topic_scores, self._sentiment_proba, self._topic_keys(), self._root_of,
+            self.topics.keyword_match,
+        )
+
+    # ---- model wiring ------------------------------------------------------------------------------
+    def _make_sentiment(self, name: str) -> Any:
+        from resonanz.core.text import sentiment as s
+
+        if name == "auto":
+            return s.default_sentiment(self.embedder)
+        if name == s.PROTO_NAME:
+            return s.ProtoSentiment(self.embedder)
+        if name == s.HEAD_NAME:
+            return s.HeadSentiment()
+        raise TextAnalysisError(f"unknown sentiment component {name!r}", code="E230")
+
+    def _custom_task(self) -> str | None:
+        return self.custom.task if self.custom is not None else None
+
+    def _encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        lim = self.config.embed_max_chars
+        return self.embedder.encode([t[:lim] for t in texts], batch_size=self.config.batch_size)
+
+    def _sentiment_proba(self, texts: Sequence[str], X: npt.NDArray[Any], langs: Sequence[str | None]) -> npt.NDArray[Any]:
+        from resonanz.core.text.sentiment import lexical_features
+
+        if self._custom_task() == "sentiment":
+            P = self.custom.predict_proba(texts, X)
+            cls = [normalise_sentiment_label(c, self.custom.classes) for c in self.custom.classes]
+            out = np.zeros((len(texts), 3))
+            for j, c in enumerate(cls):
+                if c in ("negative", "neutral", "positive"):
+                    out[:, ("negative", "neutral", "positive").index(c)] += P[:, j]
+            if out.sum() == 0:  # classes are not sentiment-like: fall back to the shipped model
+                return self.sentiment.predict_proba(X, lexical_features(texts, langs))
+            return out / np.maximum(out.sum(1, keepdims=True), 1e-9)
+        return self.sentiment.predict_proba(X, lexical_features(texts, langs))
+
+    def _topic_keys(self) -> list[str]:
+        if self._custom_task() == "topics":
+            return list(self.custom.classes)
+        return list(self.topics.keys)
+
+    def _root_of(self, key: str) -> str:
+        return key if self._custom_task() == "topics" else self.topics.root_of(key)
+
+    def _topic_scores(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        if self._custom_task() == "topics":
+            P = self.custom.predict_proba(texts, X)
+            th = self.custom.thresholds if self.custom.thresholds is not None else np.full(P.shape[1], 0.5)
+            return np.where(P >= th, 0.5 + 0.5 * (P - th) / np.maximum(1 - th, 1e-6), 0.5 * P / np.maximum(th, 1e-6))
+        return self.topics.scores(texts, X)
+
+    def _topic_hits(self, texts: Sequence[str], X: npt.NDArray[Any]) -> list[list[TopicHit]]:
+        if self._custom_task() != "topics":
+            return self.topics.predict(texts, X)
+        P = self.custom.predict_proba(texts, X)
+        labels = self.custom.predict(texts, X, at_least_one=False)
+        out = []
+        for i, labs in enumerate(labels):
+            hs = [TopicHit(c, round(float(P[i, self.custom.classes.index(c)]), 4)) for c in labs]
+            out.append(sorted(hs, key=lambda h: -h.score))
+        return out
+
+    def components(self) -> dict[str, str]:
+        from resonanz.core.text import aspects, language, pii, textprep  # noqa: F401
+
+        comps = {"textprep": self.prep.name, "language": self.lang.name, "embed": self.embedder.name,
+                 "sentiment": self.sentiment.name, "topics": self.topics.name, "aspects": self.aspects.name}
+        if self.pii is not None:
+            comps["pii"] = self.pii.name
+        if self.custom is not None:
+            comps["sentiment" if self.custom.task == "sentiment" else "topics"] = self.custom_name or ""
+        return comps
+
+    # ---- running -----------------------------------------------------------------------------------
+    def analyze(self, batch: Sequence[TextInput]) -> list[TextAnalysis]:
+        return self.analyze_with_embeddings(batch)[0]
+
+    def analyze_with_embeddings(self, batch: Sequence[TextInput]) -> tuple[list[TextAnalysis], npt.NDArray[np.float32]]:
+        """Results in input order plus an (n, dim) float32 matrix (zero rows for empty texts)."""
+        n = len(batch)
+        prepared = self.prep.predict(batch)
+        texts = [p.text for p in prepared]
+        defaults = [t.default_language for t in batch]
+        langs = [self.lang.detect_one(t, d) if t else None for t, d in zip(texts, defaults, strict=True)]
+        pii = [self.pii.analyse(t) if (self.pii is not None and t) else None for t in texts]
+        red = [(p.redacted if p is not None else t) for p, t in zip(pii, texts, strict=True)]
+        live = [i for i in range(n) if texts[i]]
+        E = np.zeros((n, getattr(self.embedder, "dim", 384)), dtype=np.float32)
+        comps = self.components()
+        results = [TextAnalysis(id=str(t.id)) for t in batch]
+        if not live:
+            return results, E
+        lt = [red[i] for i in live]
+        ll = [langs[i].language if langs[i] is not None else None for i in live]
+        X = self._encode(lt)
+        E[live] = X
+        S = self._sentiment_proba(lt, X, ll)
+        hits = self._topic_hits(lt, X)
+        if self.config.aspect_clauses:
+            hits = self.aspects.apply(lt, hits, S, ll)
+        else:
+            hits = [[TopicHit(h.name, h.score, ("negative", "neutral", "positive")[int(S[k].argmax())],
+                              round(float(S[k][2] - S[k][0]), 4)) for h in hs] for k, hs in enumerate(hits)]
+        sig = None
+        sig_comps: dict[str, str] = {}
+        if self.signals is not None:
+            sig = self.signals.predict([TextInput(str(batch[i].id), red[i]) for i in live], [lg or "" for lg in ll])
+            if sig:
+                sig_comps = dict(sig[0].components)
+        for k, i in enumerate(live):
+            r = results[i]
+            lr = langs[i]
+            r.language = lr.language if lr is not None else None
+            r.language_score = lr.score if lr is not None else None
+            p = S[k]
+            r.sentiment = ("negative", "neutral", "positive")[int(p.argmax())]
+            r.sentiment_score = round(float(p[2] - p[0]), 4)
+            r.topics = hits[k]
+            r.pii = pii[i].types if pii[i] is not None else []
+            r.redacted_text = red[i]
+            r.truncated = prepared[i].truncated
+            if sig is not None:
+                s = sig[k]
+                r.emotions = [Scored(e.name, round(float(e.score), 4)) for e in s.emotions]
+                r.intent = s.intent
+                r.urgent = s.urgent
+            r.components = dict(comps) | sig_comps
+        return results, E
+
+
+def analysis_to_json(a: TextAnalysis) -> dict[str, Any]:
+    """The CLI / API JSON shape of one analysis (see ``resonanz analyze``)."""
+    return {
+        "id": a.id,
+        "language": a.language,
+        "sentiment": {"label": a.sentiment, "score": a.sentiment_score} if a.sentiment is not None else None,
+        "topics": [{"name": h.name, "score": h.score, "sentiment": h.sentiment} for h in a.topics],
+        "emotions": [{"name": e.name, "score": e.score} for e in a.emotions],
+        "intent": a.intent,
+        "urgent": a.urgent,
+        "pii": list(a.pii),
+        "redacted_text": a.redacted_text,
+    }

@@ -1,0 +1,48 @@
+"""Jobs pages: list with progress, detail polling only while running, permissions."""
+
+from __future__ import annotations
+
+import pytest
+
+from resonanz.jobs.models import JobStatus
+from resonanz.jobs.services import job_create, job_fail, job_finish, job_progress, job_start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_redirect_norole_403(client, norole_client):
+    job = job_create(kind="import", label="x")
+    for url in ("/jobs/", f"/jobs/{job.pk}/"):
+        assert client.get(url).status_code == 302
+        assert norole_client.get(url).status_code == 403
+
+
+def test_list_shows_status_progress_and_error(viewer_client):
+    running = job_create(kind="import", label="kunden.csv", total=200)
+    job_start(job_id=running.pk)
+    job_progress(job_id=running.pk, done=50)
+    failed = job_create(kind="analysis", label="Themen")
+    job_fail(job_id=failed.pk, error="Datei <b>kaputt</b>")
+    html = viewer_client.get("/jobs/").content.decode()
+    assert "kunden.csv" in html and 'aria-valuenow="25"' in html and "50 / 200" in html
+    assert "Datei &lt;b&gt;kaputt&lt;/b&gt;" in html
+    assert 'hx-trigger="every 2s"' in html  # something runs → the table refreshes
+
+
+def test_empty_list(viewer_client):
+    assert "Noch keine Hintergrundaufträge" in viewer_client.get("/jobs/").content.decode()
+
+
+def test_detail_polls_while_running_and_stops_when_done(viewer_client):
+    job = job_create(kind="import", label="feedback.csv", total=10)
+    job_start(job_id=job.pk)
+    html = viewer_client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "hx-trigger=\"every 2s\"" in html and "<html" in html
+    job_finish(job_id=job.pk, counts={"created": 10})
+    frag = viewer_client.get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in frag and "hx-trigger" not in frag and "created" in frag
+    assert str(JobStatus.DONE.label) in frag
+
+
+def test_missing_job_is_404(viewer_client):
+    assert viewer_client.get("/jobs/424242/").status_code == 404
