@@ -9,12 +9,13 @@ sources) comes from the migrations and is looked up by code; missing codes are c
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from resonanz.customers.models import Customer, Order
 from resonanz.demo.gen import DemoData, generate
@@ -107,21 +108,70 @@ def _reference() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[s
     return stages, channels, tps, sources
 
 
-def _bulk(model: Any, objs: Iterable[Any], total: int, progress: _Progress, label: str) -> int:
+def _bulk(model: Any, objs: list[Any], progress: _Progress, label: str) -> int:
+    task = progress.task(label, len(objs))
+    for i in range(0, len(objs), BATCH):
+        model.objects.bulk_create(objs[i : i + BATCH])
+        progress.advance(task, len(objs[i : i + BATCH]))
+    return len(objs)
+
+
+def _adapter(f: Any) -> Callable[[Any], Any]:
+    ops = connection.ops
+    if isinstance(f, models.DateTimeField):
+        return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
+    if isinstance(f, models.DecimalField):
+        return lambda v: None if v is None else ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places)
+    if isinstance(f, models.JSONField):
+        return lambda v: f.get_db_prep_save(v, connection)
+    return lambda v: v
+
+
+def _raw_insert(model: Any, fields: list[str], rows: Iterable[tuple], total: int, progress: _Progress, label: str) -> int:
+    """Insert plain rows with ``executemany`` (10x faster than ``bulk_create`` for 100k+ rows).
+
+    ``fields`` names the model fields the rows fill (FKs as ``<name>_id`` attnames); every other concrete
+    field gets its default (``auto_now_add`` fields: now), so new fields with defaults do not break the loader.
+    """
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    given = [by_attname[a] for a in fields]
+    adapters = [_adapter(f) for f in given]
+    now = timezone.now()
+    extra_cols, extra_vals = [], []
+    for f in meta.concrete_fields:
+        if f.attname in fields or f.primary_key:
+            continue
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            value = now
+        elif f.has_default():
+            value = f.get_default()
+        elif f.null:
+            continue
+        else:
+            value = "" if isinstance(f, models.CharField | models.TextField) else None
+        extra_cols.append(f.column)
+        extra_vals.append(f.get_db_prep_save(value, connection))
+    qn = connection.ops.quote_name
+    cols = [f.column for f in given] + extra_cols
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
+           f"VALUES ({', '.join(['%s'] * len(cols))})")
+    tail = tuple(extra_vals)
     task = progress.task(label, total)
-    batch: list[Any] = []
     n = 0
-    for o in objs:
-        batch.append(o)
-        if len(batch) >= BATCH:
-            model.objects.bulk_create(batch)
+    batch: list[tuple] = []
+    with connection.cursor() as cur:
+        for row in rows:
+            batch.append(tuple(a(v) for a, v in zip(adapters, row, strict=True)) + tail)
+            if len(batch) >= BATCH:
+                cur.executemany(sql, batch)
+                n += len(batch)
+                progress.advance(task, len(batch))
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
             n += len(batch)
             progress.advance(task, len(batch))
-            batch = []
-    if batch:
-        model.objects.bulk_create(batch)
-        n += len(batch)
-        progress.advance(task, len(batch))
     return n
 
 
@@ -138,27 +188,26 @@ def write_demo_data(data: DemoData, progress: bool = False) -> dict[str, int]:
             consent_marketing=c.consent_marketing, consent_marketing_at=c.consent_marketing_at,
             consent_feedback_contact=c.consent_feedback_contact, consent_feedback_contact_at=c.consent_feedback_contact_at,
             attributes=c.attributes, created_at=c.created_at) for c in data.customers]
-        counts["customers"] = _bulk(Customer, cust_objs, len(cust_objs), pr, "Kunden")
+        counts["customers"] = _bulk(Customer, cust_objs, pr, "Kunden")
         ids = {o.external_id: o.pk for o in cust_objs}
         if any(pk is None for pk in ids.values()):  # a backend that does not return ids from bulk inserts
             keys = list(ids)
             for i in range(0, len(keys), 500):
                 ids.update(Customer.objects.filter(external_id__in=keys[i : i + 500]).values_list("external_id", "pk"))
-        counts["orders"] = _bulk(Order, (Order(
-            external_id=o.external_id, customer_id=ids[o.customer], ordered_at=o.ordered_at, amount=o.amount,
-            currency=o.currency, items_count=o.items_count, channel_id=channels.get(o.channel)) for o in data.orders),
-            len(data.orders), pr, "Bestellungen")
-        counts["events"] = _bulk(Event, (Event(
-            external_id=e.external_id, customer_id=ids[e.customer], occurred_at=e.occurred_at,
-            touchpoint_id=tps.get(e.touchpoint) if e.touchpoint else None,
-            stage_id=stages.get(e.stage) if e.stage else None, type=e.type, value=e.value, properties=e.properties)
-            for e in data.events), len(data.events), pr, "Journey-Ereignisse")
-        counts["feedback"] = _bulk(Feedback, (Feedback(
-            source_id=sources[f.source], channel_id=channels.get(f.channel) if f.channel else None,
-            touchpoint_id=tps.get(f.touchpoint) if f.touchpoint else None,
-            customer_id=ids[f.customer] if f.customer else None, received_at=f.received_at, title=f.title[:500],
-            text=f.text, language=f.language, nps=f.nps, csat=f.csat, ces=f.ces, rating=f.rating,
-            properties=f.properties, external_id=f.external_id, dedupe_key=f.dedupe_key) for f in data.feedback),
+        counts["orders"] = _raw_insert(
+            Order, ["external_id", "customer_id", "ordered_at", "amount", "currency", "items_count", "channel_id"],
+            ((o.external_id, ids[o.customer], o.ordered_at, o.amount, o.currency, o.items_count, channels.get(o.channel))
+             for o in data.orders), len(data.orders), pr, "Bestellungen")
+        counts["events"] = _raw_insert(
+            Event, ["external_id", "customer_id", "occurred_at", "touchpoint_id", "stage_id", "type", "value", "properties"],
+            ((e.external_id, ids[e.customer], e.occurred_at, tps.get(e.touchpoint or ""), stages.get(e.stage or ""), e.type,
+              e.value, e.properties) for e in data.events), len(data.events), pr, "Journey-Ereignisse")
+        counts["feedback"] = _raw_insert(
+            Feedback, ["source_id", "channel_id", "touchpoint_id", "customer_id", "received_at", "title", "text", "language",
+                       "nps", "csat", "ces", "rating", "properties", "external_id", "dedupe_key"],
+            ((sources[f.source], channels.get(f.channel or ""), tps.get(f.touchpoint or ""),
+              ids[f.customer] if f.customer else None, f.received_at, f.title[:500], f.text, f.language, f.nps, f.csat,
+              f.ces, f.rating, f.properties, f.external_id, f.dedupe_key) for f in data.feedback),
             len(data.feedback), pr, "Feedback")
     return counts
 

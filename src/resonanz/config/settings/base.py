@@ -134,12 +134,24 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("RESONANZ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("RESONANZ_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("RESONANZ_EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("RESONANZ_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("RESONANZ_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("RESONANZ_EMAIL_USE_TLS", False)
+# Email (Django 6.1 MAILERS). Default: print to the console; set RESONANZ_EMAIL_HOST for real SMTP.
+if os.environ.get("RESONANZ_EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["RESONANZ_EMAIL_HOST"],
+                "port": env_int("RESONANZ_EMAIL_PORT", 587),
+                "username": os.environ.get("RESONANZ_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("RESONANZ_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("RESONANZ_EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": os.environ.get(
+        "RESONANZ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = os.environ.get("RESONANZ_DEFAULT_FROM_EMAIL", "resonanz@localhost")
 
 REST_FRAMEWORK = {

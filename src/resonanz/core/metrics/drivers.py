@@ -47,11 +47,13 @@ def topic_indicators(df: pd.DataFrame, *, topics: str | Sequence[str] = "topics"
         bad = lists.map(lambda v: not isinstance(v, (list, tuple, set, np.ndarray)))
         if bool(bad.any()):
             raise MetricsError(f"topics must be lists of names; got {df[topics][bad].iloc[0]!r}", code="E330")
-        names = sorted({str(t) for ts in lists for t in ts})
-        data = {
-            n: lists.map(lambda ts, n=n: int(n in {str(t) for t in ts})).to_numpy(np.int64) for n in names
-        }
-        return pd.DataFrame(data, index=df.index, columns=names)
+        flat = pd.Series(lists.to_numpy(), index=np.arange(len(lists))).map(list).explode().dropna()
+        names = sorted({str(t) for t in flat})
+        mat = np.zeros((len(lists), len(names)), dtype=np.int64)
+        if len(flat):
+            col = pd.Index(names).get_indexer(flat.astype(str).to_numpy())
+            mat[flat.index.to_numpy(np.int64), col] = 1
+        return pd.DataFrame(mat, index=df.index, columns=names)
     cols = list(topics)
     missing = [c for c in cols if c not in df.columns]
     if missing:

@@ -151,6 +151,13 @@ def detect_anomalies(
     groups = series.groupby(keys, sort=True, dropna=False) if keys else [((), series)]
     for key, g in groups:
         g = g.sort_values("bucket")
+        expected_len = len(pd.period_range(g["bucket"].min(), g["bucket"].max(), freq=_PERIOD[freq]))
+        if expected_len != len(g):
+            raise MetricsError(
+                f"series for key {key!r} has missing or duplicate {freq} buckets ({len(g)} rows, {expected_len} "
+                "buckets); build it with bucket_counts(), which fills gaps with 0",
+                code="E342",
+            )
         obs = g[value].to_numpy(np.float64)
         tri = g[trials].to_numpy(np.float64) if trials else None
         buckets = g["bucket"].to_list()

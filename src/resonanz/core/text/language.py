@@ -149,10 +149,14 @@ def clean_for_detection(text: str) -> str:
     return _MULTI_SPACE.sub(" ", _NOISE.sub(" ", text[: _MODEL_MAX_CHARS * 2])).strip()
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
+
+
 def _model_input(text: str) -> str:
     text = text[:_MODEL_MAX_CHARS].replace("\n", " ").replace("\r", " ")
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+    letters = len(_LETTER.findall(text))
+    if letters and len(_UPPER.findall(text)) > 0.6 * letters:
         text = text.lower()  # lid.176 mistakes SHOUTED text for other languages
     return text
 
@@ -196,7 +200,7 @@ class LanguageDetector:
             return self._fallback(default_language, None, "empty")
         text = clean_for_detection(text)
         n_tokens = len(_TOKEN.findall(text[:200]))
-        letters = sum(c.isalpha() for c in text[:200])
+        letters = len(_LETTER.findall(text[:200]))
         if letters == 0:  # emoji, numbers, punctuation only
             return self._fallback(default_language, None, "fallback")
         top = self._model_top(text)

@@ -117,6 +117,10 @@ _PHONE_CUE = re.compile(
 )
 
 
+_SEVEN_DIGITS = re.compile(r"\d(?:[^\d\n]{0,4}\d){6}")
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _iban_ok(raw: str) -> bool:
     s = raw.replace(" ", "").upper()
     country = s[:2]
@@ -150,6 +154,9 @@ def _iter_simple(text: str) -> Iterator[tuple[str, int, int]]:
             while end > m.start() and text[end - 1] in _URL_TRAIL:
                 end -= 1
             yield "URL", m.start(), end
+    if _SEVEN_DIGITS.search(text) is None:  # every IBAN, card and phone has 7+ digits
+        yield from _iter_ip(text)
+        return
     for m in _IBAN.finditer(text):
         raw = m.group(0)
         # The regex may swallow a following word (" DE89... bitte"); trim 1-char groups until valid.
@@ -165,6 +172,21 @@ def _iter_simple(text: str) -> Iterator[tuple[str, int, int]]:
         digits = re.sub(r"\D", "", raw)
         if 13 <= len(digits) <= 19 and digits[0] in "23456" and _luhn_ok(digits) and len(set(digits)) > 1:
             yield "CARD", m.start(), m.start() + len(raw)
+    yield from _iter_ip(text)
+    for m in _PHONE.finditer(text):
+        raw = m.group(0).rstrip(" -/.")
+        digits = re.sub(r"\D", "", raw)
+        if not 7 <= len(digits) <= 15:
+            continue
+        before = text[max(0, m.start() - 30) : m.start()]
+        if _NOT_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
+            continue
+        if raw[0] == "0" and not raw.startswith("00") and len(digits) < 8 and not _PHONE_CUE.search(before):
+            continue
+        yield "PHONE", m.start(), m.start() + len(raw)
+
+
+def _iter_ip(text: str) -> Iterator[tuple[str, int, int]]:
     if "." in text:
         for m in _IPV4.finditer(text):
             before = text[max(0, m.start() - 10) : m.start()].lower()
@@ -181,17 +203,6 @@ def _iter_simple(text: str) -> Iterator[tuple[str, int, int]]:
             except ValueError:
                 continue
             yield "IP", m.start(), m.end()
-    for m in _PHONE.finditer(text):
-        raw = m.group(0).rstrip(" -/.")
-        digits = re.sub(r"\D", "", raw)
-        if not 7 <= len(digits) <= 15:
-            continue
-        before = text[max(0, m.start() - 30) : m.start()]
-        if _NOT_PHONE_CUE.search(before) and not _PHONE_CUE.search(before):
-            continue
-        if raw[0] == "0" and not raw.startswith("00") and len(digits) < 8 and not _PHONE_CUE.search(before):
-            continue
-        yield "PHONE", m.start(), m.start() + len(raw)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -433,7 +444,7 @@ def find_pii(text: str, types: Sequence[str] = PII_TYPES) -> list[PiiSpan]:
         return []
     wanted = set(types)
     cands: list[tuple[str, int, int]] = [c for c in _iter_simple(text) if c[0] in wanted or c[0] == "_BLOCK"]
-    if "ADDRESS" in wanted:
+    if "ADDRESS" in wanted and _ANY_DIGIT.search(text):  # every address has a number
         cands.extend(_iter_addresses(text, _lists()[3]))
     if "NAME" in wanted:
         cands.extend(_iter_names(text))

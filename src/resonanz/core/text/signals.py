@@ -175,7 +175,22 @@ class _Lexicon:
     lang: str
     exact: dict[str, list[_Entry]]
     stems: dict[str, list[_Entry]]
-    max_stem: int
+    stem_lengths: tuple[int, ...]  # distinct stem lengths, longest first
+    candidates: dict[str, tuple[_Entry, ...]] = field(default_factory=dict)  # token -> cues (memo)
+
+    def lookup(self, tok: str) -> tuple[_Entry, ...]:
+        """Cues whose first word is ``tok`` or a stem of it (memoised; feedback vocabularies repeat)."""
+        found = list(self.exact.get(tok, ()))
+        for k in self.stem_lengths:
+            if k <= len(tok):
+                more = self.stems.get(tok[:k])
+                if more:
+                    found.extend(more)
+        out = tuple(found)
+        if len(self.candidates) > 200_000:
+            self.candidates.clear()
+        self.candidates[tok] = out
+        return out
 
 
 def _cue_regex(cue: str) -> str:
@@ -218,7 +233,7 @@ def _load_lexicon(lang: str, secondary: bool) -> _Lexicon:
             exact.setdefault(first, []).append(entry)
     for entries in (*exact.values(), *stems.values()):
         entries.sort(key=lambda e: -len(e.cue))
-    return _Lexicon(lang, exact, stems, max((len(k) for k in stems), default=0))
+    return _Lexicon(lang, exact, stems, tuple(sorted({len(k) for k in stems}, reverse=True)))
 
 
 @lru_cache(maxsize=4)
@@ -331,11 +346,9 @@ class _Engine:
             # (kind, label) -> matches (start, end, weight); the longest cue wins at each start.
             found: dict[tuple[str, str], dict[int, tuple[int, float]]] = {}
             for pos, tok in tokens:
-                cands = list(lex.exact.get(tok, ()))
-                for k in range(min(len(tok), lex.max_stem), 1, -1):
-                    more = lex.stems.get(tok[:k])
-                    if more:
-                        cands.extend(more)
+                cands = lex.candidates.get(tok)
+                if cands is None:
+                    cands = lex.lookup(tok)
                 for entry in cands:
                     m = entry.pattern.match(low, pos)
                     if m is None:

@@ -165,9 +165,9 @@ class _Sim:
                 self.ev(at, "search_click", "search_engine")
         if c.attributes.get("newsletter") and rng.random() < 0.35:
             self.ev(start - timedelta(hours=rng.uniform(1, 48)), "newsletter_open", "newsletter")
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.choice((1, 1, 2, 3))):
             self.ev(start + timedelta(minutes=rng.uniform(0, 30)), "page_view", "product_page", category=order.category)
-        if rng.random() < 0.35:
+        if rng.random() < 0.25:
             self.ev(start + timedelta(minutes=rng.uniform(5, 40)), "review_read", "reviews_read")
         if rng.random() < 0.06:
             self.ev(start + timedelta(minutes=rng.uniform(5, 60)), "chat_started", "chat_advice")
@@ -288,8 +288,7 @@ class _Sim:
             if rng.random() < 0.25:
                 self.ev(t - timedelta(minutes=rng.uniform(1, 600)), rng.choice(["ad_impression", "social_click"]),
                         rng.choice(["online_ad", "social_media_post"]))
-            for _ in range(rng.choice((1, 1, 2))):
-                self.ev(t + timedelta(minutes=rng.uniform(0, 20)), "page_view", "product_page")
+            self.ev(t + timedelta(minutes=rng.uniform(0, 20)), "page_view", "product_page")
             if rng.random() < 0.2:
                 self.ev(t + timedelta(minutes=rng.uniform(2, 25)), "review_read", "reviews_read")
         elif r < 0.80:

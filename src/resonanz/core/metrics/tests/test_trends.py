@@ -113,3 +113,9 @@ def test_short_history_is_not_judged() -> None:
         {"bucket": pd.period_range("2024-01", periods=4, freq="M").start_time, "n": [5, 5, 5, 500]}
     )
     assert detect_anomalies(series, freq="M") == []
+
+
+def test_series_with_gaps_is_rejected() -> None:
+    series = pd.DataFrame({"bucket": pd.to_datetime(["2024-01-01", "2024-03-01"]), "n": [1, 2]})
+    with pytest.raises(MetricsError, match="missing or duplicate M buckets"):
+        detect_anomalies(series, freq="M")
