@@ -5,6 +5,18 @@
 # (set RESONANZ_REQUIRE_POSTGRES=1 to make that an error, as CI does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# System packages for the PostgreSQL pass, the browser tests and translations (Debian/Ubuntu, as root).
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && [ "${RESONANZ_NO_APT:-0}" != "1" ]; then
+  need=""
+  for pkg in postgresql chromium gettext; do dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"; done
+  if [ -n "$need" ]; then
+    echo "==> apt-get install$need"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $need >/dev/null
+  fi
+fi
 bash scripts/install.sh
 export PATH="$PWD/.venv/bin:$PATH"
 

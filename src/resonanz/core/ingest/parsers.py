@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,18 @@ def make_datetime_parser(tz: str | tzinfo = "Europe/Berlin") -> Callable[[str], 
             dt = dt.replace(tzinfo=zone)
         return dt.astimezone(UTC)
 
+    # Fast path cache: local "dd.mm.yyyy" / "dd.mm.yyyy HH" → UTC datetime. Zone offsets change on whole
+    # hours, so minutes can be added afterwards. Bounded: cleared when it grows large.
+    cache: dict[str, datetime] = {}
+
+    def cached(key: str, y: int, mo: int, d: int, h: int) -> datetime:
+        hit = cache.get(key)
+        if hit is None:
+            if len(cache) > 200_000:
+                cache.clear()
+            hit = cache[key] = finish(datetime(y, mo, d, h))
+        return hit
+
     def parse(text: str) -> datetime:
         s = text.strip()
         n = len(s)
@@ -44,9 +56,14 @@ def make_datetime_parser(tz: str | tzinfo = "Europe/Berlin") -> Callable[[str], 
         if n >= 10 and s[2] == "." and s[5] == "." and s[6:10].isdigit():
             try:
                 if n == 10:
-                    return finish(datetime(int(s[6:10]), int(s[3:5]), int(s[0:2])))
+                    return cache.get(s) or cached(s, int(s[6:10]), int(s[3:5]), int(s[0:2]), 0)
                 if n == 16 and s[10] == " " and s[13] == ":":
-                    return finish(datetime(int(s[6:10]), int(s[3:5]), int(s[0:2]), int(s[11:13]), int(s[14:16])))
+                    minute = int(s[14:16])
+                    if 0 <= minute < 60 and s[14].isdigit():
+                        key = s[:13]
+                        base = cache.get(key) or cached(key, int(s[6:10]), int(s[3:5]), int(s[0:2]),
+                                                        int(s[11:13]))
+                        return base + timedelta(minutes=minute) if minute else base
             except ValueError:
                 pass
         if n >= 10 and s[4] == "-":
