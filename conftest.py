@@ -21,6 +21,12 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
+def password() -> str:
+    """The password of every user made by ``make_user``."""
+    return PASSWORD
+
+
+@pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     """``make_user("viewer")`` → a user with that role (password ``PASSWORD``); ``role=None`` → no role."""
     from django.contrib.auth import get_user_model

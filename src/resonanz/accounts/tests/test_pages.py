@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +28,11 @@ def test_every_role_can_see_the_lists(make_user, role):
         assert client.get(url).status_code == 200, url
 
 
-def test_login_with_wrong_password_shows_error_and_right_password_goes_to_overview(viewer):
+def test_login_with_wrong_password_shows_error_and_right_password_goes_to_overview(viewer, password):
     client = Client()
     bad = client.post("/accounts/login/", {"username": "viewer", "password": "wrong"})
     assert bad.status_code == 200 and "Benutzername oder Passwort ist falsch" in bad.content.decode()
-    good = client.post("/accounts/login/", {"username": "viewer", "password": PASSWORD})
+    good = client.post("/accounts/login/", {"username": "viewer", "password": password})
     assert good.status_code == 302 and good["Location"] == "/"
 
 

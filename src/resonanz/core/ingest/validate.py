@@ -222,6 +222,9 @@ class RowValidator:
     open_prefix: str | None
     defaults: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._steps = [(p.target, p.index, p.column, p.conv, p.required, p.open_key) for p in self.plans]
+
     def __call__(self, row_no: int, values: list[str]) -> tuple[dict[str, Any] | None, list[RowError]]:
         rec: dict[str, Any] = {}
         errors: list[RowError] = []
@@ -231,24 +234,24 @@ class RowValidator:
             errors.append(RowError(row_no, None, truncate(" | ".join(values[width:])),
                                    f"row has {n} fields but the header has {width}", E_FIELD_COUNT))
         opened: dict[str, Any] | None = None
-        for p in self.plans:
-            raw = values[p.index] if p.index < n else ""
+        for target, index, column, conv, required, open_key in self._steps:
+            raw = values[index] if index < n else ""
             if not raw or raw.isspace():
-                if p.required:
-                    errors.append(RowError(row_no, p.column, "", f"{p.target} is required but empty",
-                                           E_REQUIRED_VALUE, p.target))
+                if required:
+                    errors.append(RowError(row_no, column, "", f"{target} is required but empty",
+                                           E_REQUIRED_VALUE, target))
                 continue
             try:
-                value = p.conv(raw)
+                value = conv(raw)
             except ValueProblem as exc:
-                errors.append(RowError(row_no, p.column, truncate(raw), exc.reason, exc.code, p.target))
+                errors.append(RowError(row_no, column, truncate(raw), exc.reason, exc.code, target))
                 continue
-            if p.open_key is not None:
+            if open_key is not None:
                 if opened is None:
                     opened = {}
-                opened[p.open_key] = value
+                opened[open_key] = value
             else:
-                rec[p.target] = value
+                rec[target] = value
         if self.open_prefix:
             rec[self.open_prefix] = opened or {}
         if self.kind == "feedback" and not errors and not rec.get("text") and all(

@@ -9,13 +9,26 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 from scipy import stats
 
 from resonanz.core.errors import MetricsError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-ScoreInput = Iterable[float | int | None] | npt.NDArray[Any] | pd.Series
+ScoreInput = Iterable[float | int | None] | npt.NDArray[Any] | pd.Series | pa.Array | pa.ChunkedArray
+FrameInput = pd.DataFrame | pa.Table
+
+
+def as_frame(data: FrameInput) -> pd.DataFrame:
+    """Accept a pandas DataFrame or an Arrow table (a batch from DuckDB / Parquet) and return a DataFrame."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, pa.Table):
+        return data.to_pandas()
+    raise MetricsError(
+        f"expected a pandas DataFrame or a pyarrow Table, got {type(data).__name__}", code="E303"
+    )
 
 
 def z_quantile(confidence: float) -> float:
@@ -35,6 +48,8 @@ def as_scores(
     """
     if isinstance(values, pd.Series):
         raw: list[Any] = values.tolist()
+    elif isinstance(values, (pa.Array, pa.ChunkedArray)):
+        raw = values.to_pylist()
     elif isinstance(values, np.ndarray):
         raw = values.ravel().tolist()
     else:

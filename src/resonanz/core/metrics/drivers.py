@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from resonanz.core.errors import MetricsError
-from resonanz.core.metrics._common import check_column
+from resonanz.core.metrics._common import FrameInput, as_frame, check_column
 
 ImportanceMethod = Literal["auto", "shapley", "johnson"]
 Target = Literal["nps", "rating"]
@@ -48,10 +48,11 @@ def topic_indicators(df: pd.DataFrame, *, topics: str | Sequence[str] = "topics"
         if bool(bad.any()):
             raise MetricsError(f"topics must be lists of names; got {df[topics][bad].iloc[0]!r}", code="E330")
         flat = pd.Series(lists.to_numpy(), index=np.arange(len(lists))).map(list).explode().dropna()
-        names = sorted({str(t) for t in flat})
+        labels = flat.astype(str).to_numpy(dtype=object)
+        names = sorted(set(labels.tolist()))
         mat = np.zeros((len(lists), len(names)), dtype=np.int64)
         if len(flat):
-            col = pd.Index(names).get_indexer(flat.astype(str).to_numpy())
+            col = pd.Index(names).get_indexer(labels)
             mat[flat.index.to_numpy(np.int64), col] = 1
         return pd.DataFrame(mat, index=df.index, columns=names)
     cols = list(topics)
@@ -77,13 +78,14 @@ def _mean_or_none(x: np.ndarray) -> float | None:
 
 
 def nps_impact(
-    df: pd.DataFrame, *, score: str = "score", topics: str | Sequence[str] = "topics"
+    df: FrameInput, *, score: str = "score", topics: str | Sequence[str] = "topics"
 ) -> pd.DataFrame:
     """Per topic: ``topic, volume, share, nps_with, nps_without, impact`` (sorted by impact, most negative first).
 
     ``impact = NPS(all) - NPS(responses without the topic)``: negative = the topic drags NPS down. Undefined
     values (no response without the topic) are None. Responses without a score are ignored.
     """
+    df = as_frame(df)
     nps_value, answered = _nps_values(df, score)
     ind_df = topic_indicators(df, topics=topics)
     ind = ind_df.to_numpy()[answered]
@@ -136,7 +138,7 @@ def johnson_weights(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
 
 
 def relative_importance(
-    df: pd.DataFrame,
+    df: FrameInput,
     *,
     score: str = "score",
     topics: str | Sequence[str] = "topics",
@@ -149,6 +151,7 @@ def relative_importance(
     Topics that never vary (mentioned by none or all) get 0. ``target="nps"`` regresses the respondent's
     +100/0/-100 NPS value, ``"rating"`` the raw 0-10 score.
     """
+    df = as_frame(df)
     nps_value, answered = _nps_values(df, score)
     ind = topic_indicators(df, topics=topics)
     x = ind.to_numpy(np.float64)[answered]
@@ -186,7 +189,7 @@ def relative_importance(
 
 
 def driver_matrix(
-    df: pd.DataFrame,
+    df: FrameInput,
     *,
     score: str = "score",
     topics: str | Sequence[str] = "topics",
@@ -200,6 +203,7 @@ def driver_matrix(
     the overall NPS (or overall mean sentiment). Quadrants: ``fix first`` (important, below), ``keep strength``
     (important, above), ``maintain`` (less important, above), ``monitor`` (less important, below).
     """
+    df = as_frame(df)
     imp = relative_importance(df, score=score, topics=topics, method=method)
     impact = nps_impact(df, score=score, topics=topics).set_index("topic")
     nps_value, answered = _nps_values(df, score)

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from resonanz.core.errors import MetricsError
-from resonanz.core.metrics._common import check_column, z_quantile
+from resonanz.core.metrics._common import FrameInput, as_frame, check_column, z_quantile
 from resonanz.core.metrics.scores import PASSIVE_MIN, PROMOTER_MIN, NpsMethod
 
 
@@ -35,7 +35,7 @@ def _none_for_nan(out: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
 
 
 def nps_by(
-    df: pd.DataFrame,
+    df: FrameInput,
     by: Sequence[str] | str,
     *,
     score: str = "score",
@@ -48,6 +48,7 @@ def nps_by(
     ``low``/``high`` use the Rocks (2016) adjusted Wald by default (``method="wald"`` for plain Wald);
     ``low_sample`` is ``n < min_n``. Undefined values are ``None`` (object dtype), never NaN.
     """
+    df = as_frame(df)
     keys = _keys(df, by)
     s = check_column(df, score, lo=0, hi=10, metric="NPS")
     answered = s.notna()
@@ -79,7 +80,7 @@ def nps_by(
 
 
 def csat_by(
-    df: pd.DataFrame,
+    df: FrameInput,
     by: Sequence[str] | str,
     *,
     score: str = "score",
@@ -89,6 +90,7 @@ def csat_by(
     min_n: int = 30,
 ) -> pd.DataFrame:
     """CSAT per group: columns ``by + [n, satisfied, csat, low, high, low_sample]`` (Wilson interval, in %)."""
+    df = as_frame(df)
     keys = _keys(df, by)
     s = check_column(df, score, lo=1, hi=scale_max, metric="CSAT")
     frame = df[keys].copy()
@@ -111,7 +113,7 @@ def csat_by(
 
 
 def mean_by(
-    df: pd.DataFrame,
+    df: FrameInput,
     by: Sequence[str] | str,
     *,
     score: str = "score",
@@ -125,6 +127,7 @@ def mean_by(
 
     Use for CES (1-7, the default) or star ratings (``hi=5, metric="stars"``). Interval is None for n < 2.
     """
+    df = as_frame(df)
     keys = _keys(df, by)
     s = check_column(df, score, lo=lo, hi=hi, metric=metric.upper())
     z_quantile(confidence)

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from resonanz.core.errors import MetricsError
+from resonanz.core.metrics._common import FrameInput, as_frame
 
 Freq = Literal["D", "W", "M", "Q"]
 _PERIOD = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q"}
@@ -63,7 +64,7 @@ def _keys(by: Sequence[str] | str | None) -> list[str]:
 
 
 def bucket_counts(
-    df: pd.DataFrame,
+    df: FrameInput,
     *,
     date: str = "date",
     freq: Freq = "D",
@@ -75,6 +76,7 @@ def bucket_counts(
     Columns: ``by + [bucket, n]`` and, when ``flag`` (a 0/1 or bool column) is given, ``k`` (flagged rows)
     and ``rate = k / n`` (None where n = 0).
     """
+    df = as_frame(df)
     keys = _keys(by)
     missing = [c for c in [date, *keys, *([flag] if flag else [])] if c not in df.columns]
     if missing:

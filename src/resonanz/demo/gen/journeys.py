@@ -101,7 +101,7 @@ class _Sim:
         self.neg_service: list[datetime] = []
 
     def ev(self, t: datetime, type_: str, tp: str | None, value: Decimal | None = None, **props: Any) -> None:
-        if t > END:
+        if t > END or t < START:
             return
         self.events.append(DemoEvent("", self.c.external_id, t, type_, tp, STAGE_OF.get(tp or "", "post_purchase"), value,
                                      {k: v for k, v in props.items() if v is not None}))
@@ -341,7 +341,8 @@ def simulate(c: DemoCustomer, seed: int) -> Journey:
     if c.created_at >= START and rng.random() < 0.85:
         times.append(c.created_at + timedelta(hours=rng.uniform(0.1, 60)))
     for t in sorted(times):
-        sim.order_journey(min(t, END - timedelta(days=1)))
+        if t < END - timedelta(hours=2):
+            sim.order_journey(t)
     n_sessions = _poisson(rng, SESSION_RATE * months)
     for _ in range(n_sessions):
         sim.session(a + (END - a) * rng.random())

@@ -31,6 +31,29 @@ class TextContext:
     phone: str = ""
     email: str = ""
     name: str = ""
+    surface: str = ""  # "app" or "web": website_app texts then only talk about that one
+
+
+def _surface_ok(template: str, surface: str) -> bool:
+    low = template.lower()
+    mentions_app = " app" in f" {low}" or low.startswith("app")
+    if surface == "web":
+        return not mentions_app
+    if surface == "app":
+        return mentions_app or not any(w in low for w in ("website", "web shop", "onlineshop", "shop"))
+    return True
+
+
+def _choose(rng: random.Random, options: list[str], topic: str, surface: str, category: str = "") -> str:
+    if topic == "website_app" and surface:
+        fitting = [o for o in options if _surface_ok(o, surface)]
+        if fitting:
+            options = fitting
+    if category:
+        fitting = [o for o in options if not o.startswith("[") or category in o[1 : o.index("]")].split(",")]
+        options = fitting or options
+    choice = rng.choice(options)
+    return choice[choice.index("]") + 1 :] if choice.startswith("[") else choice
 
 
 def overall_sentiment(aspects: list[tuple[str, str]]) -> str:
@@ -84,14 +107,14 @@ def _lower_first(lang: str, s: str) -> str:
 def _sentence(rng: random.Random, lang: str, ctx: TextContext, topic: str, pol: str) -> str:
     blocks = (DE if lang == "de" else EN).BLOCKS[topic]
     key = pol if pol in blocks else "neu"
-    return _clean(rng.choice(blocks[key]).format(**_fill(rng, lang, ctx, pol)))
+    return _clean(_choose(rng, blocks[key], topic, ctx.surface, PRODUCTS[ctx.product][0]).format(**_fill(rng, lang, ctx, pol)))
 
 
-def _short(rng: random.Random, lang: str, topic: str, pol: str) -> str:
+def _short(rng: random.Random, lang: str, topic: str, pol: str, surface: str = "") -> str:
     mod = DE if lang == "de" else EN
     if pol == "neu":
         return rng.choice(mod.GENERIC["neu"])
-    return rng.choice(mod.BLOCKS[topic]["short_" + pol])
+    return _choose(rng, mod.BLOCKS[topic]["short_" + pol], topic, surface)
 
 
 def _join_contrast(rng: random.Random, lang: str, a: str, b: str) -> str:
@@ -160,9 +183,9 @@ def compose(
     title = ""
     if style == "review":
         topic, pol = aspects[0]
-        title = _short(rng, lang, topic, pol) if rng.random() < 0.8 else rng.choice(mod.GENERIC[pol if pol != "mix" else "neu"])
+        title = _short(rng, lang, topic, pol, ctx.surface) if rng.random() < 0.8 else rng.choice(mod.GENERIC[pol if pol != "mix" else "neu"])
     if rng.random() < p_short:
-        parts = [_short(rng, lang, t, p) for t, p in aspects[:2]]
+        parts = [_short(rng, lang, t, p, ctx.surface) for t, p in aspects[:2]]
         if len(parts) == 2 and aspects[0][1] != aspects[1][1]:
             if lang == "en":
                 text = f"{parts[0].rstrip('!.')}, but {parts[1][:1].lower()}{parts[1][1:]}"

@@ -201,3 +201,12 @@ def test_csat_by_and_mean_by_match_scalar_versions() -> None:
     a = ces([1, 2, 3, 4, 5])
     assert m.loc[m.g == "a", "low"].iloc[0] == pytest.approx(a.low)
     assert m.loc[m.g == "a", "ces"].iloc[0] == 3.0
+
+
+def test_arrow_batches_are_accepted() -> None:
+    import pyarrow as pa
+
+    table = pa.table({"region": ["n"] * 10, "score": TEN})
+    out = nps_by(table, by="region")
+    assert out["nps"].iloc[0] == 30.0
+    assert nps(pa.array([9, None, 0])).value == 0.0

@@ -1,0 +1,256 @@
+"""Writes for text analysis: run the core pipeline on feedback, store outputs with provenance, corrections,
+and the taxonomy kept in the database.
+
+Model outputs replace earlier model outputs of the same item; human ``Correction`` rows are never touched.
+An item is re-analysed only when its text or the pipeline's component versions changed (``input_hash``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from resonanz.analysis.models import (
+    Correction,
+    CorrectionKind,
+    FeedbackAnalysis,
+    FeedbackEmbedding,
+    FeedbackTopic,
+    Topic,
+    TopicOrigin,
+)
+from resonanz.feedback.models import Feedback
+
+BATCH = 64
+_pipelines: dict[str, Any] = {}
+_pipeline_lock = threading.Lock()
+
+
+# ---- taxonomy ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def topics_ensure_default() -> int:
+    """Seed the Topic table from the shipped default taxonomy when it is empty. Returns topics created."""
+    if Topic.objects.exists():
+        return 0
+    from resonanz.core.text.taxonomy import Taxonomy
+
+    tax = Taxonomy.load()
+    created: dict[str, Topic] = {}
+    for pos, t in enumerate(tax):
+        created[t.key] = Topic.objects.create(
+            key=t.key,
+            parent=created.get(t.parent) if t.parent else None,
+            name_de=t.name.get("de", t.key), name_en=t.name.get("en", t.key),
+            description_de=t.description.get("de", ""), description_en=t.description.get("en", ""),
+            examples_de=list(t.examples.get("de", [])), examples_en=list(t.examples.get("en", [])),
+            origin=TopicOrigin.DEFAULT, position=pos,
+        )
+    return len(created)
+
+
+def taxonomy_dict() -> dict[str, Any]:
+    """The active taxonomy from the database in the core's JSON shape (parents before children)."""
+    topics = list(Topic.objects.filter(active=True, merged_into__isnull=True).select_related("parent").order_by("position", "key"))
+    keys = {t.key for t in topics}
+    out = []
+    for t in topics:
+        out.append({
+            "key": t.key,
+            "parent": t.parent.key if t.parent and t.parent.key in keys else None,
+            "name": {"de": t.name_de, "en": t.name_en},
+            "description": {"de": t.description_de, "en": t.description_en},
+            "examples": {"de": list(t.examples_de), "en": list(t.examples_en)},
+        })
+    # parents first, so the core can validate references while loading
+    ordered: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    pending = out
+    while pending:
+        rest = []
+        for item in pending:
+            if item["parent"] is None or item["parent"] in placed:
+                ordered.append(item)
+                placed.add(item["key"])
+            else:
+                rest.append(item)
+        if len(rest) == len(pending):  # a cycle cannot happen through the UI; keep going rather than loop
+            ordered.extend({**r, "parent": None} for r in rest)
+            break
+        pending = rest
+    return {"name": "resonanz-db", "version": 1, "topics": ordered}
+
+
+def _taxonomy_file() -> tuple[str, str]:
+    data = taxonomy_dict()
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha1(raw.encode()).hexdigest()[:12]  # noqa: S324 - a cache key, not security
+    path = settings.DATA_DIR / "taxonomy" / f"taxonomy-{digest}.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(raw, encoding="utf-8")
+        tmp.replace(path)
+    return str(path), digest
+
+
+def pipeline_get() -> Any:
+    """The process-wide pipeline for the current taxonomy (rebuilt when the taxonomy changes)."""
+    from resonanz.core.text.pipeline import Pipeline, PipelineConfig
+
+    topics_ensure_default()
+    path, digest = _taxonomy_file()
+    with _pipeline_lock:
+        if digest not in _pipelines:
+            _pipelines.clear()
+            _pipelines[digest] = Pipeline(PipelineConfig(
+                taxonomy_path=path, account_default_language=settings.RESONANZ_DEFAULT_LANGUAGE,
+            ))
+        return _pipelines[digest]
+
+
+# ---- analysis ---------------------------------------------------------------------------------------------
+def _input_hash(fb: Feedback, components: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    h.update((fb.title or "").encode())
+    h.update(b"\x00")
+    h.update((fb.text or "").encode())
+    h.update(json.dumps(components, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def feedback_analyze(
+    *, feedback_ids: Sequence[int], force: bool = False, pipeline: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Analyse the given feedback items in batches and store the results. Idempotent; returns counts."""
+    from resonanz.core.text.base import TextInput
+
+    pipe = pipeline or pipeline_get()
+    components = pipe.components()
+    topic_ids = dict(Topic.objects.values_list("key", "id"))
+    counts = {"analysed": 0, "skipped": 0}
+    ids = list(feedback_ids)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        items = list(Feedback.objects.filter(id__in=chunk).select_related("customer").only(
+            "id", "title", "text", "language", "customer__preferred_language"))
+        existing = dict(FeedbackAnalysis.objects.filter(feedback_id__in=chunk).values_list("feedback_id", "input_hash"))
+        todo = []
+        for fb in items:
+            digest = _input_hash(fb, components)
+            if not force and existing.get(fb.id) == digest:
+                counts["skipped"] += 1
+                continue
+            todo.append((fb, digest))
+        if todo:
+            batch = [
+                TextInput(
+                    id=str(fb.id),
+                    text="\n".join(x for x in (fb.title, fb.text) if x) or None,
+                    default_language=(fb.language or (fb.customer.preferred_language if fb.customer else "") or None),
+                )
+                for fb, _ in todo
+            ]
+            results, vectors = pipe.analyze_with_embeddings(batch)
+            _store(todo, results, vectors, topic_ids, pipe)
+            counts["analysed"] += len(todo)
+        if progress:
+            progress(len(chunk))
+    return counts
+
+
+@transaction.atomic
+def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.ndarray,
+           topic_ids: dict[str, int], pipe: Any) -> None:
+    ids = [fb.id for fb, _ in todo]
+    FeedbackAnalysis.objects.filter(feedback_id__in=ids).delete()
+    FeedbackTopic.objects.filter(feedback_id__in=ids).delete()
+    FeedbackEmbedding.objects.filter(feedback_id__in=ids).delete()
+    analyses, hits, embeddings = [], [], []
+    topics_component = pipe.components().get("topics", "")
+    for (fb, digest), r, vec in zip(todo, results, vectors, strict=True):
+        analyses.append(FeedbackAnalysis(
+            feedback_id=fb.id, language=r.language or "", language_score=r.language_score,
+            sentiment=r.sentiment or "", sentiment_score=r.sentiment_score,
+            emotions=[{"name": e.name, "score": e.score} for e in r.emotions],
+            intent=r.intent or "", urgent=bool(r.urgent), pii_types=list(r.pii), truncated=r.truncated,
+            components=r.components or {}, input_hash=digest,
+        ))
+        for h in r.topics:
+            if h.name in topic_ids:
+                hits.append(FeedbackTopic(
+                    feedback_id=fb.id, topic_id=topic_ids[h.name], score=h.score, sentiment=h.sentiment or "",
+                    sentiment_score=h.sentiment_score, component=topics_component,
+                ))
+        if r.language is not None:
+            embeddings.append(FeedbackEmbedding(
+                feedback_id=fb.id, vector=np.asarray(vec, dtype=np.float16).tobytes(),
+                component=(r.components or {}).get("embed", ""),
+            ))
+        redacted = r.redacted_text or ""
+        if redacted != (fb.text or "") or fb.language != (r.language or fb.language):
+            Feedback.objects.filter(pk=fb.id).update(
+                text_redacted=redacted if redacted != (fb.text or "") else "",
+                language=fb.language or (r.language or ""),
+            )
+    FeedbackAnalysis.objects.bulk_create(analyses)
+    FeedbackTopic.objects.bulk_create(hits)
+    FeedbackEmbedding.objects.bulk_create(embeddings)
+
+
+def feedback_ids_needing_analysis(*, limit: int | None = None) -> list[int]:
+    """Feedback without an analysis (new or imported)."""
+    qs = Feedback.objects.filter(analysis__isnull=True).order_by("id").values_list("id", flat=True)
+    return list(qs[:limit] if limit else qs)
+
+
+def analysis_enqueue(*, feedback_ids: Iterable[int] | None = None, user: Any = None, label: str = "") -> int | None:
+    """Create a job and enqueue the analysis task on commit. ``None`` = every item without analysis."""
+    from resonanz.analysis.tasks import analyze_feedback_task
+    from resonanz.jobs.services import job_create
+
+    ids = list(feedback_ids) if feedback_ids is not None else None
+    job = job_create(kind="analysis", label=label or "Textanalyse", user=user, total=len(ids) if ids is not None else None,
+                     params={"feedback_ids": ids} if ids is not None and len(ids) <= 10_000 else {})
+    transaction.on_commit(lambda: analyze_feedback_task.enqueue(job_id=job.pk))
+    return job.pk
+
+
+# ---- corrections ------------------------------------------------------------------------------------------
+def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any) -> Correction:
+    """Store a human label. Validates the value; keeps what the model said for the quality page."""
+    if kind not in CorrectionKind.values:
+        raise ValueError(f"unknown correction kind {kind!r}")
+    previous: Any = None
+    analysis = FeedbackAnalysis.objects.filter(feedback=feedback).first()
+    if kind == CorrectionKind.SENTIMENT:
+        if value not in ("negative", "neutral", "positive"):
+            raise ValueError("sentiment must be negative, neutral or positive")
+        previous = analysis.sentiment if analysis else None
+    elif kind == CorrectionKind.TOPICS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("topics must be a list of topic keys")
+        unknown = set(value) - set(Topic.objects.filter(key__in=value).values_list("key", flat=True))
+        if unknown:
+            raise ValueError(f"unknown topics: {', '.join(sorted(unknown))}")
+        previous = list(FeedbackTopic.objects.filter(feedback=feedback).values_list("topic__key", flat=True))
+    elif kind == CorrectionKind.LANGUAGE:
+        previous = analysis.language if analysis else None
+    elif kind == CorrectionKind.INTENT:
+        previous = analysis.intent if analysis else None
+    return Correction.objects.create(feedback=feedback, kind=kind, value=value, previous=previous,
+                                     created_by=user if getattr(user, "pk", None) else None)
+
+
+def taxonomy_version() -> str:
+    """A short key that changes whenever the taxonomy changes (cache invalidation for pages)."""
+    last = Topic.objects.aggregate(m=Max("updated_at"))["m"]
+    return f"{Topic.objects.count()}-{last.isoformat() if last else '0'}"
