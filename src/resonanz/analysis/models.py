@@ -31,6 +31,7 @@ class Topic(models.Model):
     description_en = models.TextField(_("Beschreibung (englisch)"), blank=True)
     examples_de = models.JSONField(_("Beispiele (deutsch)"), default=list, blank=True)
     examples_en = models.JSONField(_("Beispiele (englisch)"), default=list, blank=True)
+    keywords = models.JSONField(_("Schlüsselwörter"), default=dict, blank=True)  # {"de": [...], "en": [...]}
     origin = models.CharField(max_length=16, choices=TopicOrigin.choices, default=TopicOrigin.USER)
     active = models.BooleanField(default=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

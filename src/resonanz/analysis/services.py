@@ -51,6 +51,7 @@ def topics_ensure_default() -> int:
             name_de=t.name.get("de", t.key), name_en=t.name.get("en", t.key),
             description_de=t.description.get("de", ""), description_en=t.description.get("en", ""),
             examples_de=list(t.examples.get("de", [])), examples_en=list(t.examples.get("en", [])),
+            keywords={lang: list(words) for lang, words in t.keywords.items()},
             origin=TopicOrigin.DEFAULT, position=pos,
         )
     return len(created)
@@ -68,6 +69,7 @@ def taxonomy_dict() -> dict[str, Any]:
             "name": {"de": t.name_de, "en": t.name_en},
             "description": {"de": t.description_de, "en": t.description_en},
             "examples": {"de": list(t.examples_de), "en": list(t.examples_en)},
+            "keywords": dict(t.keywords or {}),
         })
     # parents first, so the core can validate references while loading
     ordered: list[dict[str, Any]] = []

@@ -145,7 +145,7 @@ def analyze(
     from resonanz.core.text.base import TextInput
     from resonanz.core.text.pipeline import Pipeline, PipelineConfig, analysis_to_json
 
-    pipe = Pipeline(PipelineConfig(classifier=classifier, account_default_language=language))
+    pipe = Pipeline(PipelineConfig(classifier=classifier, account_default_language=language), embedder=_embedder())
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         buf: list[TextInput] = []
@@ -259,9 +259,11 @@ def _custom_label(pipe: Any, r: Any) -> str:
 
 
 def _embedder() -> Any:
+    import os
+
     from resonanz.core.text.embed import get_embedder
 
-    return get_embedder("auto")
+    return get_embedder(os.environ.get("RESONANZ_EMBEDDER", "auto"))
 
 
 def _model_inputs(texts: Sequence[str]) -> tuple[list[str], Any]:

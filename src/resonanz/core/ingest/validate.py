@@ -41,6 +41,7 @@ from resonanz.core.ingest.schema import OPEN_MAX_LENGTH, SCORE_FIELDS, FieldSpec
 
 Converter = Callable[[str], Any]
 
+_WS = frozenset(" \t\r\n\u00a0\u2007\u202f\u3000\x0b\x0c")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _GENDER = {
     "f": "f", "w": "f", "weiblich": "f", "female": "f", "frau": "f", "woman": "f", "fr": "f",
@@ -76,7 +77,10 @@ def _int_conv(spec: FieldSpec) -> Converter:
     lo, hi = spec.min_value, spec.max_value
 
     def conv(raw: str) -> int:
-        v = parse_int(raw)
+        try:
+            v = int(raw)
+        except ValueError:
+            v = parse_int(raw)
         if (lo is not None and v < lo) or (hi is not None and v > hi):
             raise ValueProblem(f"{v} is outside the allowed range {lo}–{hi}", E_OUT_OF_RANGE)
         return v
@@ -236,7 +240,7 @@ class RowValidator:
         opened: dict[str, Any] | None = None
         for target, index, column, conv, required, open_key in self._steps:
             raw = values[index] if index < n else ""
-            if not raw or raw.isspace():
+            if not raw or (raw[0] in _WS and raw.isspace()):
                 if required:
                     errors.append(RowError(row_no, column, "", f"{target} is required but empty",
                                            E_REQUIRED_VALUE, target))

@@ -16,8 +16,8 @@ from resonanz.core.errors import MetricsError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-ScoreInput = Iterable[float | int | None] | npt.NDArray[Any] | pd.Series | pa.Array | pa.ChunkedArray
-FrameInput = pd.DataFrame | pa.Table
+type ScoreInput = Iterable[float | int | None] | npt.NDArray[Any] | pd.Series | pa.Array | pa.ChunkedArray
+type FrameInput = pd.DataFrame | pa.Table
 
 
 def as_frame(data: FrameInput) -> pd.DataFrame:
@@ -25,7 +25,8 @@ def as_frame(data: FrameInput) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, pa.Table):
-        return data.to_pandas()
+        frame: pd.DataFrame = data.to_pandas()
+        return frame
     raise MetricsError(
         f"expected a pandas DataFrame or a pyarrow Table, got {type(data).__name__}", code="E303"
     )

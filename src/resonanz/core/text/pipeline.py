@@ -68,7 +68,7 @@ class PipelineConfig:
     ``classifier``: name of a user-trained classifier (``resonanz classifier train``) that replaces the
     sentiment or topic model, per its task."""
 
-    embedder: str = "auto"
+    embedder: str = field(default_factory=lambda: os.environ.get("RESONANZ_EMBEDDER", "auto"))
     sentiment: str = "auto"
     taxonomy_path: str | None = None
     topic_model_dir: str | None = None

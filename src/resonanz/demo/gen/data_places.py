@@ -89,7 +89,7 @@ REGIONS: dict[str, list[tuple[str, float, list[tuple[str, int, int, float]]]]] =
 
 # Multiplier on the region weight: the stores and the mountains attract customers.
 REGION_BOOST: dict[str, float] = {
-    "Bayern": 1.5, "Tirol": 2.5, "Salzburg": 1.5, "Vorarlberg": 1.4, "Graubünden": 2.0, "Bern": 1.2,
+    "Bayern": 2.2, "Tirol": 2.5, "Salzburg": 1.5, "Vorarlberg": 1.4, "Graubünden": 2.0, "Bern": 1.2,
     "Luzern": 1.3, "Wallis": 1.4, "Waadt": 0.5, "Genf": 0.5, "Tessin": 0.6, "Freiburg": 0.7,
 }
 

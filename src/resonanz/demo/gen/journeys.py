@@ -29,11 +29,11 @@ CHANNEL_OF: dict[str, str] = {code: ch for code, _de, _en, _st, ch in TOUCHPOINT
 ORDER_RATE = 0.165  # orders per active month, standard persona
 ALPIN_FREQ, ALPIN_BASKET = 3.4, 2.0  # pattern 3
 SESSION_RATE = 0.85  # browsing sessions per active month (keeps active customers visibly active)
-DELAY_P, WAVE_DELAY_FACTOR = 0.05, 4.6  # pattern 1: P(delivery_delayed) per shipment, x factor in the wave
+DELAY_P, WAVE_DELAY_FACTOR = 0.05, 5.2  # pattern 1: P(delivery_delayed) per shipment, x factor in the wave
 PAYFAIL_P = {"web": 0.03, "app": 0.24}  # pattern 4
 APP_ABANDON_AFTER_FAIL = 0.45
-WAVE_ISSUE_P = 0.35
-WAVE_PUBLIC_COMPLAINT_P = 0.5  # angry posts / contact-form messages about the late parcel
+WAVE_ISSUE_P = 0.45
+WAVE_PUBLIC_COMPLAINT_P = 0.3  # angry posts / contact-form messages about the late parcel
 RETURN_P = {"jackets": 0.2, "boots": 0.24, "backpacks": 0.1, "tents": 0.09, "bike": 0.08, "climbing": 0.09}
 CHURN_P_BASE, CHURN_P_TROUBLE = 0.12, 0.40  # pattern 6: >= 2 negative service contacts
 SILENT_CHURN_CUTOFF = END - timedelta(days=150)

@@ -42,10 +42,22 @@ class _G:
         self.inits.append(numpy_helper.from_array(np.ascontiguousarray(arr), name))
         return name
 
-    def op(self, op_type: str, inputs: list[str], base: str | None = None, **attrs: object) -> str:
-        out = self.name(base or op_type.lower())
+    def op(
+        self,
+        op_type: str,
+        inputs: list[str],
+        base: str | None = None,
+        exact: str | None = None,
+        **attrs: object,
+    ) -> str:
+        out = exact or self.name(base or op_type.lower())
         self.nodes.append(helper.make_node(op_type, inputs, [out], name=out, **attrs))
         return out
+
+
+def matmul_name(tag: str) -> str:
+    """Node name of a weight MatMul, e.g. ``l3.ffn.out.matmul`` (``build.py`` excludes some from int8)."""
+    return f"{tag}.matmul"
 
 
 def build_graph(model: E5ModelFile) -> onnx.ModelProto:
@@ -121,7 +133,7 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
             bvec = bvec * np.float32(scale)
         wn = g.const(f"{tag}.weight", np.ascontiguousarray(w.T.astype(np.float32)))
         bn = g.const(f"{tag}.bias", bvec.astype(np.float32))
-        y = g.op("MatMul", [inp, wn], f"{tag}_mm")
+        y = g.op("MatMul", [inp, wn], exact=matmul_name(tag))
         return g.op("Add", [y, bn], f"{tag}_out")
 
     qscale = 1.0 / float(np.sqrt(hd))

@@ -127,7 +127,12 @@ def engine_token_ids(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str]
     lib.e5_load.restype = ctypes.c_void_p
     lib.e5_load.argtypes = [ctypes.c_char_p]
     lib.shim_tokenize.restype = ctypes.c_int
-    lib.shim_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    lib.shim_tokenize.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.POINTER(ctypes.c_int),
+        ctypes.c_int,
+    ]
     handle = lib.e5_load(str(build.source_model_path()).encode())
     assert handle
 
@@ -182,7 +187,9 @@ def test_tokenizer_resolves_ties_like_the_engine_on_repeated_punctuation(
     assert tokenizer.segment(text)[-2:] == [88125, 5]
 
 
-def test_token_counts_equal_the_engines_token_count(tokenizer: E5Tokenizer, engine: embed.EngineEmbedder) -> None:
+def test_token_counts_equal_the_engines_token_count(
+    tokenizer: E5Tokenizer, engine: embed.EngineEmbedder
+) -> None:
     for t in FEEDBACK + TOKENIZER_EXTRAS:
         assert len(tokenizer.segment("query: " + t)) + 2 == engine.token_count(t, prefix="query: "), t
 
@@ -228,7 +235,9 @@ def test_encode_rejects_a_bare_string(engine: embed.EngineEmbedder) -> None:
 
 
 @pytest.mark.slow
-def test_onnx_vectors_match_the_engine_on_every_text(onnx: OnnxEmbedder, engine: embed.EngineEmbedder) -> None:
+def test_onnx_vectors_match_the_engine_on_every_text(
+    onnx: OnnxEmbedder, engine: embed.EngineEmbedder
+) -> None:
     texts = [*FEEDBACK, "", "ok", "?", "👍", "query"]
     assert len(texts) >= 30
     got = onnx.encode(texts)

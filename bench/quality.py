@@ -1,0 +1,277 @@
+"""Quality benchmark of the NLP core over the public sets in ../shared/datasets (absent sets are skipped).
+
+    .venv/bin/python bench/quality.py                 # everything
+    .venv/bin/python bench/quality.py --only sentiment
+    .venv/bin/python bench/quality.py --build-weights # (re)train the shipped sentiment head first
+
+Embeddings of the dataset texts are cached in /tmp/resonanz-bench-cache (RESONANZ_BENCH_CACHE).
+Zero-shot = no training on the evaluated set (prototypes; the shipped head trained on UCI + MAMS + own
+sentences). Trained = 5-fold stratified CV on the set (or the fixed train/dev split where one exists), with
+``resonanz.core.text.heads.train_classifier`` (the same code as ``resonanz classifier train``).
+Prints a table and one ``RESULT`` line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from resonanz.core.text import datasets as ds
+from resonanz.core.text.heads import TextClassifier, classification_metrics, train_classifier
+
+TRUNC = 1500
+ROWS: list[tuple[str, str, float, float | None]] = []  # (name, metric, value, target)
+
+
+def report(name: str, metric: str, value: float, target: float | None = None) -> None:
+    ROWS.append((name, metric, value, target))
+    ok = "-" if target is None else str(value >= target).lower()
+    print(f"RESULT {name} {metric}={value:.4f} target={target if target is not None else '-'} ok={ok}", flush=True)
+
+
+_EMB: Any = None
+
+
+def embedder() -> Any:
+    global _EMB
+    if _EMB is None:
+        from resonanz.core.text.embed import get_embedder
+
+        _EMB = get_embedder(os.environ.get("RESONANZ_BENCH_EMBEDDER", "auto"))
+    return _EMB
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    return ds.encode_cached(embedder(), [t[:TRUNC] for t in texts])
+
+
+def lexf(texts: Sequence[str], lang: str) -> np.ndarray:
+    from resonanz.core.text.sentiment import lexical_features
+
+    return lexical_features(texts, [lang] * len(texts))
+
+
+def folds(y: Sequence[Any], k: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    idx = np.arange(len(y))
+    if isinstance(y[0], str):
+        return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(idx, y))
+    return list(KFold(k, shuffle=True, random_state=seed).split(idx))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentiment
+# --------------------------------------------------------------------------------------------------
+
+
+def zero_shot_sentiment(texts: list[str], X: np.ndarray, lang: str) -> dict[str, list[str]]:
+    from resonanz.core.text import sentiment as s
+
+    L = lexf(texts, lang)
+    out = {"proto": [s.LABELS[i] for i in s.ProtoSentiment(embedder()).predict_proba(X, L).argmax(1)]}
+    if s.head_available():
+        out["head"] = [s.LABELS[i] for i in s.HeadSentiment().predict_proba(X, L).argmax(1)]
+    return out
+
+
+def cv_single(texts: list[str], X: np.ndarray, y: list[str], lang: str, **kw: Any) -> list[str]:
+    pred = [""] * len(y)
+    for tr, te in folds(y):
+        clf = train_classifier([texts[i] for i in tr], X[tr], [y[i] for i in tr], **kw)
+        for i, lab in zip(te, clf.predict([texts[i] for i in te], X[te]), strict=True):
+            pred[i] = lab[0]
+    return pred
+
+
+def bench_sentiment() -> None:
+    air = ds.load_airline()
+    if air is None:
+        print("skip airline: absent")
+    else:
+        X = encode(air.texts)
+        for k, p in zero_shot_sentiment(air.texts, X, "en").items():
+            m = classification_metrics([[g] for g in air.labels], [[x] for x in p])
+            report(f"airline.sentiment.zeroshot-{k}", "accuracy", m["accuracy"], 0.75)
+        p = cv_single(air.texts, X, air.labels, "en")
+        m = classification_metrics([[g] for g in air.labels], [[x] for x in p])
+        report("airline.sentiment.trained-cv5", "accuracy", m["accuracy"], 0.85)
+        report("airline.sentiment.trained-cv5", "macro_f1", m["macro_f1"])
+    ge = ds.load_germeval()
+    if ge is None:
+        print("skip germeval: absent")
+    else:
+        X = encode(ge.texts)
+        for k, p in zero_shot_sentiment(ge.texts, X, "de").items():
+            m = classification_metrics([[g] for g in ge.labels], [[x] for x in p])
+            report(f"germeval17-dev.sentiment.zeroshot-{k}", "micro_f1", m["micro_f1"], 0.65)
+        p = cv_single(ge.texts, X, ge.labels, "de")
+        m = classification_metrics([[g] for g in ge.labels], [[x] for x in p])
+        report("germeval17-dev.sentiment.trained-cv5", "micro_f1", m["micro_f1"], 0.80)
+        report("germeval17-dev.sentiment.trained-cv5", "macro_f1", m["macro_f1"])
+    sb = ds.load_sb10k("dev")
+    if sb is None:
+        print("skip sb10k: absent")
+    else:
+        X = encode(sb.texts)
+        for k, p in zero_shot_sentiment(sb.texts, X, "de").items():
+            m = classification_metrics([[g] for g in sb.labels], [[x] for x in p])
+            report(f"sb10k-dev.sentiment.zeroshot-{k}", "macro_f1", m["macro_f1"], 0.55)
+        tr = ds.load_sb10k("train")
+        if tr is not None and os.environ.get("BENCH_SB10K_TRAIN", "1") == "1":
+            Xt = encode(tr.texts)
+            clf = train_classifier(tr.texts, Xt, tr.labels)
+            p = [x[0] for x in clf.predict(sb.texts, X)]
+            m = classification_metrics([[g] for g in sb.labels], [[x] for x in p])
+            report("sb10k-dev.sentiment.trained-on-train", "macro_f1", m["macro_f1"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Aspects
+# --------------------------------------------------------------------------------------------------
+
+
+def germeval_score(gold: Sequence[set[str]], pred: Sequence[set[str]]) -> float:
+    """Official GermEval 2017 style: documents with gold aspects; tp/fp/fn summed; tp/(tp+fp+fn)."""
+    tp = fp = fn = 0
+    for g, p in zip(gold, pred, strict=True):
+        if not g:
+            continue
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+    return tp / max(1, tp + fp + fn)
+
+
+def cv_multi(texts: list[str], X: np.ndarray, sets: list[list[str]], *, min_support: int = 5,
+             **kw: Any) -> list[set[str]]:
+    pred: list[set[str]] = [set() for _ in texts]
+    for tr, te in folds(list(range(len(texts)))):
+        counts: dict[str, int] = {}
+        for i in tr:
+            for c in sets[i]:
+                counts[c] = counts.get(c, 0) + 1
+        keep = {c for c, n in counts.items() if n >= min_support}
+        trs = [[c for c in sets[i] if c in keep] for i in tr]
+        clf = train_classifier([texts[i] for i in tr], X[tr], trs, task="topics", multi_label=True, **kw)
+        for i, labs in zip(te, clf.predict([texts[i] for i in te], X[te], at_least_one=True), strict=True):
+            pred[i] = set(labs)
+    return pred
+
+
+def bench_germeval_aspects() -> None:
+    ge = ds.load_germeval()
+    if ge is None:
+        print("skip germeval aspects: absent")
+        return
+    X = encode(ge.texts)
+    has = [i for i, a in enumerate(ge.aspects) if a]
+    texts = [ge.texts[i] for i in has]
+    Xh = X[has]
+    cats = [sorted({c for c, _ in ge.aspects[i]}) for i in has]
+    catpol = [sorted({f"{c}:{p}" for c, p in ge.aspects[i]}) for i in has]
+    gold_c = [set(c) for c in cats]
+    gold_cp = [set(c) for c in catpol]
+    report("germeval17-dev.aspects.const-Allgemein", "score", germeval_score(gold_c, [{"Allgemein"}] * len(has)))
+    pc = cv_multi(texts, Xh, cats)
+    report("germeval17-dev.aspect-category.trained-cv5", "score", germeval_score(gold_c, pc), 0.60)
+    # A: category:polarity classes directly
+    pcp = cv_multi(texts, Xh, catpol)
+    a = germeval_score(gold_cp, pcp)
+    report("germeval17-dev.aspect-category+polarity.direct-cv5", "score", a)
+    # B: categories + document-sentiment head (same folds)
+    sent = [ge.labels[i] for i in has]
+    ps = cv_single(texts, Xh, sent, "de")
+    pb = [{f"{c}:{s}" for c in cs} for cs, s in zip(pc, ps, strict=True)]
+    b = germeval_score(gold_cp, pb)
+    report("germeval17-dev.aspect-category+polarity.cat×docsent-cv5", "score", b)
+    # C: union of the direct predictions with category × doc sentiment for categories the direct model missed
+    pcc = []
+    for d, cs, s in zip(pcp, pc, ps, strict=True):
+        got = {x.split(":")[0] for x in d}
+        pcc.append(d | {f"{c}:{s}" for c in cs if c not in got})
+    report("germeval17-dev.aspect-category+polarity.combined-cv5", "score", germeval_score(gold_cp, pcc), 0.50)
+
+
+def bench_hotel() -> None:
+    tr, dv = ds.load_hotel("train"), ds.load_hotel("dev")
+    if tr is None or dv is None:
+        print("skip hotel aspects: absent")
+        return
+    Xt, Xd = encode(tr.texts), encode(dv.texts)
+    lab_t = [sorted({f"{c}:{p}" for c, p in a}) for a in tr.aspects]
+    clf = train_classifier(tr.texts, Xt, lab_t, task="topics", multi_label=True)
+    pred = [set(x) for x in clf.predict(dv.texts, Xd)]
+    gold = [{f"{c}:{p}" for c, p in a} for a in dv.aspects]
+    m = classification_metrics([sorted(g) for g in gold], [sorted(p) for p in pred])
+    report("hotel-de-dev.aspect×polarity.trained-on-train", "micro_f1", m["micro_f1"])
+    report("hotel-de-dev.aspect×polarity.trained-on-train", "macro_f1", m["macro_f1"])
+    gc = [sorted({x.split(":")[0] for x in g}) for g in gold]
+    pc = [sorted({x.split(":")[0] for x in p}) for p in pred]
+    report("hotel-de-dev.aspect.trained-on-train", "micro_f1", classification_metrics(gc, pc)["micro_f1"])
+
+
+def bench_mams() -> None:
+    tr, va = ds.load_mams("train"), ds.load_mams("val")
+    if tr is None or va is None:
+        print("skip MAMS: absent")
+        return
+    Xt, Xv = encode(tr.texts), encode(va.texts)
+    cats = sorted({c for a in tr.aspects for c, _ in a})
+    # per-category polarity heads on the sentence (aspect-category sentiment, categories given)
+    correct = total = 0
+    per: dict[str, tuple[int, int]] = {}
+    for c in cats:
+        idx = [i for i, a in enumerate(tr.aspects) if any(x == c for x, _ in a)]
+        y = [dict(tr.aspects[i])[c] for i in idx]
+        if len(set(y)) < 2:
+            continue
+        clf = train_classifier([tr.texts[i] for i in idx], Xt[idx], y)
+        vidx = [i for i, a in enumerate(va.aspects) if any(x == c for x, _ in a)]
+        if not vidx:
+            continue
+        p = [x[0] for x in clf.predict([va.texts[i] for i in vidx], Xv[vidx])]
+        g = [dict(va.aspects[i])[c] for i in vidx]
+        k = sum(a == b for a, b in zip(p, g, strict=True))
+        per[c] = (k, len(vidx))
+        correct += k
+        total += len(vidx)
+    report("mams-val.aspect-category-sentiment.per-category-heads", "accuracy", correct / max(1, total))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", choices=["sentiment", "germeval-aspects", "hotel", "mams"], default=None)
+    ap.add_argument("--build-weights", action="store_true", help="retrain the shipped sentiment head first")
+    args = ap.parse_args()
+    if not ds.datasets_root().is_dir():
+        print(f"datasets folder {ds.datasets_root()} absent: nothing to do")
+        return
+    t0 = time.time()
+    if args.build_weights:
+        from resonanz.core.text.sentiment import build_shipped_head
+
+        meta = build_shipped_head(embedder(), encode=encode)
+        print("built shipped head:", meta["n_train"], "sentences", meta["data"], flush=True)
+    steps = {"sentiment": bench_sentiment, "germeval-aspects": bench_germeval_aspects, "hotel": bench_hotel,
+             "mams": bench_mams}
+    for name, fn in steps.items():
+        if args.only in (None, name):
+            fn()
+    print()
+    print(f"{'benchmark':62s} {'metric':10s} {'value':>7s} {'target':>7s}")
+    for name, metric, value, target in ROWS:
+        tt = f"{target:.2f}" if target is not None else "-"
+        flag = "" if target is None else ("  ok" if value >= target else "  MISSED")
+        print(f"{name:62s} {metric:10s} {value:7.4f} {tt:>7s}{flag}")
+    print(f"(embedder {getattr(embedder(), 'name', '?')}, {time.time() - t0:.0f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

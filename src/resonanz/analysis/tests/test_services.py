@@ -1,0 +1,74 @@
+"""Analysis of stored feedback: outputs with provenance, idempotency, corrections never overwritten."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from resonanz.accounts.services import user_create
+from resonanz.analysis.models import Correction, FeedbackAnalysis, FeedbackEmbedding, FeedbackTopic, Topic
+from resonanz.analysis.services import correction_create, feedback_analyze, taxonomy_dict, topics_ensure_default
+from resonanz.feedback.models import Feedback, FeedbackSource
+
+pytestmark = pytest.mark.django_db
+
+
+def _fb(n: int, text: str) -> Feedback:
+    return Feedback.objects.create(
+        source=FeedbackSource.objects.get(code="web_form"), received_at=timezone.make_aware(datetime(2026, 5, 1)),
+        text=text, dedupe_key=f"t:{n}",
+    )
+
+
+def test_analysis_stores_outputs_with_component_versions_and_skips_unchanged_items() -> None:
+    items = [
+        _fb(1, "Die Lieferung kam drei Tage zu spät und der Karton war beschädigt. Sehr ärgerlich!"),
+        _fb(2, "Super freundliche Beratung im Laden, ich komme gerne wieder."),
+        _fb(3, "   "),
+        _fb(4, "Please call me at +49 171 1234567, my order never arrived."),
+    ]
+    counts = feedback_analyze(feedback_ids=[f.id for f in items])
+    assert counts == {"analysed": 4, "skipped": 0}
+
+    neg = FeedbackAnalysis.objects.get(feedback=items[0])
+    pos = FeedbackAnalysis.objects.get(feedback=items[1])
+    assert neg.sentiment == "negative" and pos.sentiment == "positive"
+    assert neg.language == "de" and neg.components["sentiment"].startswith("sentiment.")
+    assert all(name.rsplit(".", 1)[-1].startswith("v") for name in neg.components.values())
+    assert FeedbackTopic.objects.filter(feedback=items[0], topic__key__startswith="delivery").exists()
+    assert FeedbackEmbedding.objects.filter(feedback=items[0]).exists()
+    assert not FeedbackEmbedding.objects.filter(feedback=items[2]).exists()  # empty text: no vector
+    assert FeedbackAnalysis.objects.get(feedback=items[2]).sentiment == ""
+    phone = Feedback.objects.get(pk=items[3].pk)
+    assert "1234567" not in phone.text_redacted and "1234567" in phone.text  # original kept, redacted beside it
+
+    again = feedback_analyze(feedback_ids=[f.id for f in items])
+    assert again == {"analysed": 0, "skipped": 4}
+
+
+def test_corrections_are_kept_when_the_model_runs_again() -> None:
+    fb = _fb(10, "Alles bestens, danke!")
+    feedback_analyze(feedback_ids=[fb.id])
+    user, _ = user_create(username="ana", role="analyst")
+    correction_create(feedback=fb, kind="sentiment", value="neutral", user=user)
+    feedback_analyze(feedback_ids=[fb.id], force=True)
+    c = Correction.objects.get(feedback=fb)
+    assert c.value == "neutral" and c.previous in {"positive", "neutral", "negative"}
+    with pytest.raises(ValueError, match="sentiment must be"):
+        correction_create(feedback=fb, kind="sentiment", value="great", user=user)
+    with pytest.raises(ValueError, match="unknown topics: nope"):
+        correction_create(feedback=fb, kind="topics", value=["nope"], user=user)
+
+
+def test_default_taxonomy_is_seeded_once_and_exported_parents_first() -> None:
+    assert topics_ensure_default() > 5
+    assert topics_ensure_default() == 0
+    data = taxonomy_dict()
+    seen: set[str] = set()
+    for t in data["topics"]:
+        assert t["parent"] is None or t["parent"] in seen
+        seen.add(t["key"])
+    Topic.objects.filter(key=data["topics"][0]["key"]).update(active=False)
+    assert data["topics"][0]["key"] not in {t["key"] for t in taxonomy_dict()["topics"]}
