@@ -31,8 +31,11 @@ ROWS: list[tuple[str, str, float, float | None]] = []  # (name, metric, value, t
 
 def report(name: str, metric: str, value: float, target: float | None = None) -> None:
     ROWS.append((name, metric, value, target))
-    ok = "-" if target is None else str(value >= target).lower()
-    print(f"RESULT {name} {metric}={value:.4f} target={target if target is not None else '-'} ok={ok}", flush=True)
+    if target is None:
+        print(f"RESULT {name} value={value:.4f} unit={metric} target=- ratio=- ok=true", flush=True)
+    else:
+        print(f"RESULT {name} value={value:.4f} unit={metric} target={target} ratio={value / target:.3f} "
+              f"ok={str(value >= target).lower()}", flush=True)
 
 
 _EMB: Any = None

@@ -49,6 +49,8 @@ _ANALYST = _AGENT + [
     "analysis.delete_topic",
     "analysis.change_topic",
     "analysis.add_topic",
+    "analysis.view_topicsuggestion",
+    "analysis.change_topicsuggestion",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str] | None] = {

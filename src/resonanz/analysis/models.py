@@ -76,6 +76,9 @@ class FeedbackAnalysis(models.Model):
         verbose_name_plural = _("Analysen")
         indexes = [models.Index(fields=["sentiment", "feedback"])]
 
+    def __str__(self) -> str:
+        return f"{self.feedback_id}: {self.sentiment or '-'}"
+
 
 class FeedbackTopic(models.Model):
     """A topic assigned to a feedback item by a model, with its aspect sentiment."""
@@ -93,6 +96,9 @@ class FeedbackTopic(models.Model):
         constraints = [models.UniqueConstraint(fields=["feedback", "topic"], name="feedbacktopic_unique")]
         indexes = [models.Index(fields=["topic", "feedback"])]
 
+    def __str__(self) -> str:
+        return f"{self.feedback_id} → {self.topic_id} ({self.score:.2f})"
+
 
 class FeedbackEmbedding(models.Model):
     """The sentence embedding of a feedback text (float16 bytes) for semantic search and discovery."""
@@ -101,6 +107,9 @@ class FeedbackEmbedding(models.Model):
                                     related_name="embedding")
     vector = models.BinaryField()
     component = models.CharField(max_length=96)
+
+    def __str__(self) -> str:
+        return f"embedding of {self.feedback_id}"
 
 
 class CorrectionKind(models.TextChoices):
@@ -128,6 +137,9 @@ class Correction(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["feedback", "kind", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.feedback_id}: {self.value}"
+
 
 class TrainedClassifier(models.Model):
     """A head trained on the embeddings (from corrections or a labelled file), stored in the model directory."""
@@ -145,3 +157,37 @@ class TrainedClassifier(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "version"], name="classifier_name_version")]
         ordering = ["-trained_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.task})"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    ACCEPTED = "accepted", _("übernommen")
+    MERGED = "merged", _("zusammengeführt")
+    REJECTED = "rejected", _("abgelehnt")
+
+
+class TopicSuggestion(models.Model):
+    """A cluster of feedback that fits no topic well, proposed as a new topic by topic discovery."""
+
+    label = models.CharField(max_length=200)
+    terms = models.JSONField(default=list)
+    size = models.PositiveIntegerField()
+    mean_sentiment = models.FloatField(null=True, blank=True)
+    quotes = models.JSONField(default=list)  # [{"feedback_id": 1, "text": "..."}]
+    member_ids = models.JSONField(default=list)
+    languages = models.JSONField(default=dict)
+    coherence = models.FloatField(default=0.0)
+    status = models.CharField(max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    component = models.CharField(max_length=96)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["status", "-size", "-id"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -105,17 +105,22 @@ def _taxonomy_file() -> tuple[str, str]:
 
 def pipeline_get() -> Any:
     """The process-wide pipeline for the current taxonomy (rebuilt when the taxonomy changes)."""
+    from resonanz.analysis.models import TrainedClassifier
     from resonanz.core.text.pipeline import Pipeline, PipelineConfig
 
     topics_ensure_default()
     path, digest = _taxonomy_file()
+    active = TrainedClassifier.objects.filter(active=True).order_by("-trained_at").first()
+    classifier = f"{active.name}-v{active.version}" if active else None
+    key = f"{digest}:{classifier}"
     with _pipeline_lock:
-        if digest not in _pipelines:
+        if key not in _pipelines:
             _pipelines.clear()
-            _pipelines[digest] = Pipeline(PipelineConfig(
+            _pipelines[key] = Pipeline(PipelineConfig(
                 taxonomy_path=path, account_default_language=settings.RESONANZ_DEFAULT_LANGUAGE,
+                classifier=classifier,
             ))
-        return _pipelines[digest]
+        return _pipelines[key]
 
 
 # ---- analysis ---------------------------------------------------------------------------------------------
@@ -256,3 +261,204 @@ def taxonomy_version() -> str:
     """A short key that changes whenever the taxonomy changes (cache invalidation for pages)."""
     last = Topic.objects.aggregate(m=Max("updated_at"))["m"]
     return f"{Topic.objects.count()}-{last.isoformat() if last else '0'}"
+
+
+# ---- taxonomy editing -------------------------------------------------------------------------------------
+@transaction.atomic
+def topic_save(*, topic: Topic | None = None, **fields: Any) -> Topic:
+    """Create or update a topic. ``examples_de`` / ``examples_en`` may be given as text, one example per line."""
+    for lang in ("de", "en"):
+        key = f"examples_{lang}"
+        if isinstance(fields.get(key), str):
+            fields[key] = [line.strip() for line in fields[key].splitlines() if line.strip()]
+    topic = topic or Topic(origin=TopicOrigin.USER)
+    for name, value in fields.items():
+        setattr(topic, name, value)
+    if topic.parent_id and topic.pk and topic.parent_id == topic.pk:
+        raise ValueError("a topic cannot be its own parent")
+    topic.full_clean()
+    topic.save()
+    return topic
+
+
+@transaction.atomic
+def topic_merge(*, source: Topic, target: Topic) -> int:
+    """Merge ``source`` into ``target``: assignments move (no duplicates), examples are combined, children are
+    re-parented, and ``source`` stops being offered. Returns how many assignments moved."""
+    if source.pk == target.pk:
+        raise ValueError("a topic cannot be merged into itself")
+    already = set(FeedbackTopic.objects.filter(topic=target).values_list("feedback_id", flat=True))
+    FeedbackTopic.objects.filter(topic=source, feedback_id__in=already).delete()
+    moved = FeedbackTopic.objects.filter(topic=source).update(topic=target)
+    target.examples_de = list(dict.fromkeys([*target.examples_de, *source.examples_de]))
+    target.examples_en = list(dict.fromkeys([*target.examples_en, *source.examples_en]))
+    target.save()
+    Topic.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+    source.merged_into = target
+    source.active = False
+    source.save()
+    return moved
+
+
+@transaction.atomic
+def topic_split(*, topic: Topic, names: list[tuple[str, str]]) -> list[Topic]:
+    """Split a topic into sub-topics (German and English name each) under it; the parent stays as the
+    umbrella. The next analysis run assigns texts to the new sub-topics."""
+    from django.utils.text import slugify
+
+    if len(names) < 2:
+        raise ValueError("a split needs at least two new topics")
+    created = []
+    for de, en in names:
+        base = f"{topic.key}.{slugify(en or de).replace('-', '_')}"
+        key, n = base, 2
+        while Topic.objects.filter(key=key).exists():
+            key, n = f"{base}_{n}", n + 1
+        created.append(Topic.objects.create(
+            key=key, parent=topic, name_de=de, name_en=en or de, origin=TopicOrigin.USER, position=topic.position,
+            description_de=de, description_en=en or de,
+        ))
+    return created
+
+
+# ---- discovery --------------------------------------------------------------------------------------------
+def discovery_run(*, days: int | None = 365, max_items: int = 20_000, min_size: int = 5) -> int:
+    """Cluster recent feedback without any topic into suggestions (replaces the open suggestions)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from resonanz.analysis.models import SuggestionStatus, TopicSuggestion
+    from resonanz.core.text.discovery import discover
+
+    qs = FeedbackEmbedding.objects.filter(feedback__topic_hits__isnull=True)
+    if days:
+        qs = qs.filter(feedback__received_at__gte=timezone.now() - timedelta(days=days))
+    rows = list(qs.order_by("-feedback__received_at").values_list(
+        "feedback_id", "vector", "feedback__text", "feedback__text_redacted", "feedback__analysis__language",
+        "feedback__analysis__sentiment_score")[:max_items])
+    TopicSuggestion.objects.filter(status=SuggestionStatus.OPEN).delete()
+    if not rows:
+        return 0
+    ids = [r[0] for r in rows]
+    X = np.vstack([np.frombuffer(bytes(r[1]), dtype=np.float16).astype(np.float32) for r in rows])
+    texts = [(r[3] or r[2] or "") for r in rows]  # suggestions quote the redacted text
+    found = discover(texts, X, languages=[r[4] for r in rows], sentiment_scores=[r[5] for r in rows],
+                     min_size=min_size)
+    for s in found:
+        members = [ids[i] for i in s.member_indices]
+        quotes = []
+        for q in s.quotes:
+            idx = next((i for i in s.member_indices if texts[i].strip() == q), None)
+            quotes.append({"feedback_id": ids[idx] if idx is not None else None, "text": q})
+        TopicSuggestion.objects.create(
+            label=s.label[:200], terms=s.terms, size=s.size, mean_sentiment=s.mean_sentiment, quotes=quotes,
+            member_ids=members[:5000], languages=s.languages, coherence=s.coherence,
+            component="discovery.kmeans-ctfidf.v1",
+        )
+    return len(found)
+
+
+@transaction.atomic
+def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: Topic | None, user: Any) -> Topic:
+    """Turn a suggestion into a topic (its quotes become examples) and assign its members to it."""
+    from django.utils.text import slugify
+
+    from resonanz.analysis.models import SuggestionStatus
+
+    base = slugify(name_en or name_de).replace("-", "_") or "topic"
+    key = f"{parent.key}.{base}" if parent else base
+    n, final = 2, key
+    while Topic.objects.filter(key=final).exists():
+        final, n = f"{key}_{n}", n + 1
+    examples = [q["text"][:300] for q in suggestion.quotes]
+    topic = Topic.objects.create(
+        key=final, parent=parent, name_de=name_de, name_en=name_en or name_de, origin=TopicOrigin.DISCOVERED,
+        description_de=", ".join(suggestion.terms[:6]), description_en=", ".join(suggestion.terms[:6]),
+        examples_de=examples, examples_en=examples, position=999,
+    )
+    FeedbackTopic.objects.bulk_create(
+        [FeedbackTopic(feedback_id=fid, topic=topic, score=1.0, component="discovery.accepted.v1") for fid in suggestion.member_ids],
+        ignore_conflicts=True,
+    )
+    suggestion.status = SuggestionStatus.ACCEPTED
+    suggestion.topic = topic
+    suggestion.decided_by = user if getattr(user, "pk", None) else None
+    suggestion.save()
+    return topic
+
+
+@transaction.atomic
+def suggestion_merge(*, suggestion: Any, target: Topic, user: Any) -> Topic:
+    """Add a suggestion to an existing topic: its quotes become examples, its members get the topic."""
+    from resonanz.analysis.models import SuggestionStatus
+
+    target.examples_de = list(dict.fromkeys([*target.examples_de, *[q["text"][:300] for q in suggestion.quotes]]))
+    target.save()
+    FeedbackTopic.objects.bulk_create(
+        [FeedbackTopic(feedback_id=fid, topic=target, score=1.0, component="discovery.merged.v1") for fid in suggestion.member_ids],
+        ignore_conflicts=True,
+    )
+    suggestion.status = SuggestionStatus.MERGED
+    suggestion.topic = target
+    suggestion.decided_by = user if getattr(user, "pk", None) else None
+    suggestion.save()
+    return target
+
+
+def suggestion_reject(*, suggestion: Any, user: Any) -> None:
+    from resonanz.analysis.models import SuggestionStatus
+
+    suggestion.status = SuggestionStatus.REJECTED
+    suggestion.decided_by = user if getattr(user, "pk", None) else None
+    suggestion.save(update_fields=["status", "decided_by"])
+
+
+# ---- training from human labels ---------------------------------------------------------------------------
+MIN_LABELS = 20
+
+
+def classifier_train_from_corrections(*, task: str, user: Any = None, name: str | None = None) -> dict[str, Any]:
+    """Train a head on the latest human label of every corrected feedback item and make it the active model
+    for ``task`` (sentiment or topics). Raises ValueError with a clear reason when there are too few labels."""
+    from resonanz.analysis.models import TrainedClassifier
+    from resonanz.core.text.heads import train_classifier
+    from resonanz.core.text.pipeline import classifier_path
+
+    kind = {"sentiment": CorrectionKind.SENTIMENT, "topics": CorrectionKind.TOPICS}.get(task)
+    if kind is None:
+        raise ValueError("task must be 'sentiment' or 'topics'")
+    latest: dict[int, Any] = {}
+    for fid, value in Correction.objects.filter(kind=kind).order_by("created_at").values_list("feedback_id", "value"):
+        latest[fid] = value
+    if task == "topics":
+        latest = {fid: v for fid, v in latest.items() if v}
+    if len(latest) < MIN_LABELS:
+        raise ValueError(f"only {len(latest)} human {task} labels; at least {MIN_LABELS} are needed to train")
+    classes = {v for vs in latest.values() for v in (vs if isinstance(vs, list) else [vs])}
+    if len(classes) < 2:
+        raise ValueError(f"the human {task} labels use only one class ({', '.join(classes)}); need at least two")
+    ids = sorted(latest)
+    rows = {f.id: f for f in Feedback.objects.filter(id__in=ids).only("id", "title", "text", "text_redacted")}
+    vectors = dict(FeedbackEmbedding.objects.filter(feedback_id__in=ids).values_list("feedback_id", "vector"))
+    texts = [(rows[i].text_redacted or "\n".join(x for x in (rows[i].title, rows[i].text) if x)) for i in ids]
+    missing = [k for k, i in enumerate(ids) if i not in vectors]
+    X = np.zeros((len(ids), 384), dtype=np.float32)
+    for k, i in enumerate(ids):
+        if i in vectors:
+            X[k] = np.frombuffer(bytes(vectors[i]), dtype=np.float16).astype(np.float32)
+    if missing:
+        X[missing] = pipeline_get().embedder.encode([texts[k][:2000] for k in missing])
+    labels = [latest[i] for i in ids]
+    clf = train_classifier(texts, X, labels, task=task, multi_label=(task == "topics"))
+    name = name or f"corrections-{task}"
+    version = (TrainedClassifier.objects.filter(name=name).aggregate(m=Max("version"))["m"] or 0) + 1
+    clf.meta |= {"name": name, "version": version, "source": "corrections", "n_train": len(ids)}
+    path = clf.save(classifier_path(f"{name}-v{version}"))
+    TrainedClassifier.objects.filter(active=True).update(active=False)
+    TrainedClassifier.objects.create(
+        name=name, task=task, version=version, path=str(path), n_examples=len(ids), active=True,
+        metrics={"classes": clf.classes}, created_by=user if getattr(user, "pk", None) else None,
+    )
+    _pipelines.clear()
+    return {"name": name, "version": version, "examples": len(ids), "classes": len(clf.classes)}

@@ -22,3 +22,37 @@ def analyze_feedback_task(*, job_id: int) -> dict[str, int]:
         raise
     job_finish(job_id=job_id, counts=counts)
     return counts
+
+
+@task()
+def discovery_task(*, job_id: int) -> int:
+    """Cluster feedback without topics into suggestions."""
+    from resonanz.analysis.services import discovery_run
+    from resonanz.jobs.services import job_fail, job_finish, job_start
+
+    job_start(job_id=job_id)
+    try:
+        n = discovery_run()
+    except Exception as exc:
+        job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    job_finish(job_id=job_id, counts={"suggestions": n})
+    return n
+
+
+@task()
+def train_from_corrections_task(*, job_id: int) -> dict[str, object]:
+    """Train a head on the human labels (corrections) and activate it."""
+    from resonanz.analysis.services import classifier_train_from_corrections
+    from resonanz.jobs.models import Job
+    from resonanz.jobs.services import job_fail, job_finish, job_start
+
+    job = Job.objects.get(pk=job_id)
+    job_start(job_id=job_id)
+    try:
+        info = classifier_train_from_corrections(task=job.params.get("task", "sentiment"), user=job.created_by)
+    except Exception as exc:
+        job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    job_finish(job_id=job_id, counts=info)
+    return info

@@ -14,5 +14,8 @@ from resonanz.insights import selectors
 def overview(request: HttpRequest) -> HttpResponse:
     data = selectors.overview()
     latest = attach_shown_text(data.latest, original=can_see_original(request.user))
-    total = data.volume.get("total") or 0
-    return render(request, "insights/overview.html", {"o": data, "latest": latest, "total": total})
+    channel_max = max((r["n"] for r in data.by_channel), default=0)
+    source_max = max((r["n"] for r in data.by_source), default=0)
+    return render(request, "insights/overview.html", {
+        "o": data, "latest": latest, "channel_max": channel_max, "source_max": source_max,
+    })

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from resonanz.accounts.services import user_create
 from resonanz.analysis.models import Correction, FeedbackAnalysis, FeedbackEmbedding, FeedbackTopic, Topic
-from resonanz.analysis.services import correction_create, feedback_analyze, taxonomy_dict, topics_ensure_default
+from resonanz.analysis.services import (
+    correction_create,
+    feedback_analyze,
+    taxonomy_dict,
+    topics_ensure_default,
+)
 from resonanz.feedback.models import Feedback, FeedbackSource
 
 pytestmark = pytest.mark.django_db

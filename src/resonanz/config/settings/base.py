@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "resonanz.accounts",
     "resonanz.customers",
     "resonanz.journeys",
@@ -160,7 +161,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["resonanz.accounts.permissions.RoleModelPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "resonanz.accounts.api.common.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -170,6 +171,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customers, orders, journey events and feedback of a Resonanz installation.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",  # Redoc's JS from the package, not a CDN (air-gapped installs)
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "resonanz.feedback.models.SourceKind",
+        "ImportKindEnum": "resonanz.imports.models.ImportKind",
+    },
 }
 
 LOGGING = {

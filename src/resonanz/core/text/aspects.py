@@ -23,12 +23,15 @@ from resonanz.core.text.base import TopicHit
 NAME = "aspects.clause-split.v1"
 LABELS = ("negative", "neutral", "positive")
 
-_CONTRAST = (
-    r"aber|jedoch|doch|allerdings|trotzdem|dennoch|sondern|obwohl|obgleich|wobei|nur leider|leider aber|"
-    r"but|however|although|though|yet|whereas|except|nevertheless|unfortunately|on the other hand"
-)
+_CONTRAST_DE = r"aber|jedoch|doch|allerdings|trotzdem|dennoch|sondern|obwohl|obgleich|wobei|leider"
+_CONTRAST_EN = r"but|however|although|though|whereas|except|nevertheless|unfortunately|yet"
 _SENT_END = re.compile(r"(?<=[.!?;…])\s+|\n+|\s+[-–—]\s+|\s*\|\s*")
-_CONTRAST_SPLIT = re.compile(r"(?:,\s*|\s+)(?=(?:" + _CONTRAST + r")\b)", re.IGNORECASE)
+# German contrast words are often particles inside a clause ("war aber langsam"): split only after a comma.
+# English "but/although/however/whereas" start a new clause with or without a comma.
+_CONTRAST_SPLIT = re.compile(
+    r",\s*(?=(?:" + _CONTRAST_DE + "|" + _CONTRAST_EN + r")\b)|\s+(?=(?:but|however|although|whereas|except)\b)",
+    re.IGNORECASE,
+)
 _MIN_CLAUSE_CHARS = 8
 
 

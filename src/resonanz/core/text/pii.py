@@ -162,9 +162,9 @@ def _iter_simple(text: str) -> Iterator[tuple[str, int, int]]:
         # The regex may swallow a following word (" DE89... bitte"); trim 1-char groups until valid.
         while raw and not _iban_ok(raw) and " " in raw:
             raw = raw[: raw.rfind(" ")]
-        if raw and _iban_ok(raw) and raw[:2].isupper():
+        if raw and _iban_ok(raw):  # the checksum is evidence enough, also for "de89 ..."
             yield "IBAN", m.start(), m.start() + len(raw)
-        elif m.group(0)[:2].upper() in _IBAN_LEN and m.group(0)[:2].isupper():
+        elif m.group(0)[:2].upper() in _IBAN_LEN:
             # IBAN-shaped but the checksum fails: not an IBAN, and its digits are no phone/card either.
             yield "_BLOCK", m.start(), m.end()
     for m in _CARD.finditer(text):

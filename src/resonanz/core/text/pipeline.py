@@ -27,7 +27,11 @@ _SLUG = re.compile(r"[^a-z0-9_-]+")
 
 
 def classifiers_dir() -> Path:
-    """``$RESONANZ_MODEL_DIR/classifiers`` (or ``$XDG_DATA_HOME``/``~/.local/share`` ``/resonanz/models/classifiers``)."""
+    """``$RESONANZ_CLASSIFIER_DIR`` if set, else ``$RESONANZ_MODEL_DIR/classifiers`` (or
+    ``$XDG_DATA_HOME``/``~/.local/share`` ``/resonanz/models/classifiers``)."""
+    own = os.environ.get("RESONANZ_CLASSIFIER_DIR", "").strip()
+    if own:
+        return Path(own).expanduser()
     env = os.environ.get("RESONANZ_MODEL_DIR", "").strip()
     if env:
         base = Path(env).expanduser()

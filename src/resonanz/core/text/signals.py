@@ -280,6 +280,8 @@ def _vader() -> Any:
 
 
 _POSITIVE_EMO = frozenset({"joy", "trust"})
+_CONTEXT_BOUND_URGENCY = frozenset({"explicit", "repeated_contact"})
+_REQUEST = re.compile(r"\b(?:bitte|please|pls|plz)\b|!")
 _NEGATIVE_EMO = frozenset({"anger", "frustration", "disappointment", "worry"})
 
 
@@ -416,7 +418,9 @@ class _Engine:
         raw["complaint"] += 0.4 * neg_emo
         raw["praise"] += 0.25 * pos_emo
         raw["question"] += self._question_weight(text, low, lang)
-        raw["complaint"] += 0.5 * sum(sums.get(("urgency", u), 0.0) for u in ("legal", "safety", "security"))
+        raw["complaint"] += 0.5 * sum(
+            sums.get(("urgency", u), 0.0) for u in ("legal", "safety", "security", "repeated_contact")
+        )
         if self.vader is not None and lang == "en":
             compound = float(self.vader.polarity_scores(text[:2000])["compound"])
             res.vader_compound = round(compound, 4)
@@ -438,8 +442,18 @@ class _Engine:
             res.intent = res.intents[0].name
 
         reasons: dict[str, float] = {}
+        # "sofort", "mehrmals" in praise ("wurde sofort geholfen", "waren schon mehrmals da") are not
+        # urgent: explicit urgency and repeated contact count only next to a complaint, a question or a
+        # request.
+        t = self.intent_threshold
+        pressing = (
+            max(scores["complaint"], scores["cancellation"], scores["question"]) >= t
+            or _REQUEST.search(low) is not None
+        ) and res.intent != "praise"
         for c in cues:
             if c.kind == "urgency" and c.weight > 0:
+                if c.label in _CONTEXT_BOUND_URGENCY and not pressing:
+                    continue
                 reasons[c.label] = reasons.get(c.label, 0.0) + c.weight
         if scores["cancellation"] >= 0.5:
             reasons["cancellation_threat"] = 1.0

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import django_filters as df
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from resonanz.customers.models import AgeBand, Customer, Gender, Order
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+def _case_variants(q: str) -> list[str]:
+    """SQLite's LIKE folds ASCII case only; add the usual casings so ``özdemir`` also finds ``Özdemir``."""
+    if connection.vendor != "sqlite" or q.isascii():
+        return [q]
+    return list(dict.fromkeys([q, q.lower(), q.upper(), q.capitalize(), q.title()]))
 
 
 class CustomerFilter(df.FilterSet):
@@ -26,9 +34,10 @@ class CustomerFilter(df.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(email__icontains=value) | Q(external_id__icontains=value)
-        )
+        cond = Q()
+        for v in _case_variants(value):
+            cond |= Q(name__icontains=v) | Q(email__icontains=v) | Q(external_id__icontains=v)
+        return queryset.filter(cond)
 
 
 class OrderFilter(df.FilterSet):

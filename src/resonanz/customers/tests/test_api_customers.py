@@ -102,6 +102,8 @@ def test_customer_filters(viewer_api: APIClient, make_customer: Any) -> None:
     assert ids("q=schmidt") == {a.external_id}
     assert ids("q=mail.com") == {b.external_id}
     assert ids("q=b2") == {b.external_id}
+    c = make_customer(external_id="C3", name="Ömer Özdemir")
+    assert ids("q=özdemir") == {c.external_id}
     assert viewer_api.get("/api/v1/customers/?gender=x").status_code == 400
 
 

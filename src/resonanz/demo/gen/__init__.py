@@ -11,7 +11,17 @@ from __future__ import annotations
 from resonanz.demo.gen.customers import make_customer
 from resonanz.demo.gen.feedback import feedback_for, hostile, unlinked_social
 from resonanz.demo.gen.journeys import simulate
-from resonanz.demo.gen.model import COMPANY, END, START, TOPICS, DemoCustomer, DemoData, DemoEvent, DemoFeedback, DemoOrder
+from resonanz.demo.gen.model import (
+    COMPANY,
+    END,
+    START,
+    TOPICS,
+    DemoCustomer,
+    DemoData,
+    DemoEvent,
+    DemoFeedback,
+    DemoOrder,
+)
 
 __all__ = [
     "COMPANY", "END", "START", "TOPICS", "DemoCustomer", "DemoData", "DemoEvent", "DemoFeedback", "DemoOrder", "generate",

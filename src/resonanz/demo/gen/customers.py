@@ -82,11 +82,11 @@ def _phone(rng: random.Random, country: str) -> str:
 
 
 def _email(rng: random.Random, first: str, last: str, country: str, birth_year: int | None) -> str:
-    f, l = first.lower().translate(_TRANSLIT), last.lower().translate(_TRANSLIT)
+    f, ln = first.lower().translate(_TRANSLIT), last.lower().translate(_TRANSLIT)
     domains = N.EMAIL_DOMAINS[country]
     dom = _weighted(rng, [d for d, _w in domains], [w for _d, w in domains])
     yy = f"{birth_year % 100:02d}" if birth_year else str(rng.randint(1, 99))
-    local = rng.choice([f"{f}.{l}", f"{f[0]}.{l}", f"{f}{l}{yy}", f"{l}.{f}", f"{f}_{l}", f"{f}.{l}{rng.randint(1, 999)}",
+    local = rng.choice([f"{f}.{ln}", f"{f[0]}.{ln}", f"{f}{ln}{yy}", f"{ln}.{f}", f"{f}_{ln}", f"{f}.{ln}{rng.randint(1, 999)}",
                         f"{f}{yy}"])
     return f"{local}@{dom}"
 
@@ -125,10 +125,7 @@ def make_customer(seed: int, idx: int) -> DemoCustomer:
     else:
         first = rng.choice(N.FIRST_F_DE if female else N.FIRST_M_DE)
         last = rng.choice(N.LAST_DE)
-    if persona == "alpin_profi":
-        age = rng.randint(30, 50)
-    else:
-        age = max(18, min(82, int(rng.gauss(41, 13))))
+    age = rng.randint(30, 50) if persona == "alpin_profi" else max(18, min(82, int(rng.gauss(41, 13))))
     birth_year: int | None = 2026 - age - (1 if rng.random() < 0.4 else 0)
     if rng.random() < 0.05:
         birth_year = None

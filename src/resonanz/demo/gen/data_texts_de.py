@@ -334,5 +334,4 @@ EMOJI = {"pos": ["👍", "😊", "🙂", "👌", "⛰️", "🏔️", "💪", "�
          "neu": ["🤷", ""]}
 UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
 LOWER_STARTS = {"die", "der", "das", "den", "dem", "ich", "es", "sie", "er", "mein", "meine", "wir", "man", "im",
-                "in", "an", "auf", "für", "nach", "am", "bei", "zwei", "mir", "von", "laut", "statt", "mit", "von",
-                "seit", "warum", "eine", "ein", "zu", "alles", "endlich"}
+                "in", "an", "auf", "für", "nach", "am", "bei", "zwei", "mir", "von", "laut", "statt", "mit", "seit", "warum", "eine", "ein", "zu", "alles", "endlich"}

@@ -20,7 +20,16 @@ from decimal import Decimal
 from typing import Any
 
 from resonanz.demo.gen.data_products import CATEGORIES, PRODUCTS, PRODUCTS_BY_CATEGORY
-from resonanz.demo.gen.model import END, START, WAVE_END, WAVE_REGION, WAVE_START, DemoCustomer, DemoEvent, DemoOrder
+from resonanz.demo.gen.model import (
+    END,
+    START,
+    WAVE_END,
+    WAVE_REGION,
+    WAVE_START,
+    DemoCustomer,
+    DemoEvent,
+    DemoOrder,
+)
 from resonanz.journeys.defaults import TOUCHPOINTS
 
 STAGE_OF: dict[str, str] = {code: stage for code, _de, _en, stage, _ch in TOUCHPOINTS}

@@ -316,3 +316,30 @@ def test_sources(analyst_api: APIClient, viewer_api: APIClient, admin: Any, make
     admin_api = token_client(admin)
     assert admin_api.delete("/api/v1/sources/typeform/").status_code == 409
     assert FeedbackSource.objects.filter(code="typeform").exists()
+
+
+def test_api_and_file_import_share_the_dedupe_rule(analyst_api: APIClient, make_customer: Any, tmp_path: Any) -> None:
+    from resonanz.imports.services import import_file
+
+    make_customer(external_id="K-7")
+    csv = tmp_path / "feedback.csv"
+    csv.write_text(
+        "source;external_id;customer;received_at;text;nps\n"
+        "nps_survey;r-1;K-7;2025-03-01 10:00;Mit Id;8\n"
+        "web_form;;K-7;2025-03-02 11:30;Ohne  Id, nur Inhalt;\n",
+        encoding="utf-8",
+    )
+    mapping = {"source": "source", "external_id": "external_id", "customer_external_id": "customer",
+               "received_at": "received_at", "text": "text", "nps": "nps"}
+    import_file(path=csv, kind="feedback", mapping=mapping)
+    assert Feedback.objects.count() == 2
+    with_id = analyst_api.post("/api/v1/feedback/", {"source": "nps_survey", "external_id": "r-1", "nps": 8,
+                                                     "text": "Mit Id"}, format="json")
+    by_content = analyst_api.post(
+        "/api/v1/feedback/",
+        {"source": "web_form", "customer": "K-7", "received_at": "2025-03-02T11:30:00+01:00",
+         "text": "Ohne Id, nur Inhalt"},
+        format="json",
+    )
+    assert (with_id.status_code, by_content.status_code) == (200, 200), (with_id.content, by_content.content)
+    assert Feedback.objects.count() == 2

@@ -262,3 +262,26 @@ def test_streaming_in_small_chunks_reports_progress(write, customers):
     assert result.rows_created == 250
     assert [p.rows_read for p in seen] == [100, 200, 250]
     assert seen[-1].bytes_read == seen[-1].bytes_total
+
+
+def test_batch_run_is_idempotent_and_updates_the_job(write, customers):
+    from resonanz.imports.services import import_batch_create, import_batch_run
+    from resonanz.jobs import services as job_services
+
+    batch = import_batch_create(upload=write("f.csv", FEEDBACK_HEADER + "A1;K1;23.11.2026;gut;9;;\n"),
+                                kind="feedback")
+    batch.job = job_services.job_create(kind="import")
+    batch.save()
+    first = import_batch_run(batch_id=batch.pk)
+    assert first.ok and first.rows_created == 1
+    batch.refresh_from_db()
+    assert batch.job.status == "done" and batch.job.counts["created"] == 1
+    assert import_batch_run(batch_id=batch.pk) is None  # already finished: left alone
+    assert Feedback.objects.count() == 1
+
+
+def test_unknown_customer_rows_are_rejected_in_skip_mode(write, customers):
+    path = write("e.csv", "Kundennummer;Datum;Typ\nK1;23.11.2026;visit\nK404;23.11.2026;visit\n")
+    result = import_file(path=path, kind="events", skip_invalid=True)
+    assert (result.rows_created, result.rows_rejected) == (1, 1)
+    assert errors(result) == [(3, "Kundennummer", "K404", E_UNKNOWN_CUSTOMER)]

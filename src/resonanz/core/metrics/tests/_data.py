@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[5]
@@ -26,3 +28,8 @@ def dataset_file(relative: str) -> Path:
     if not path.is_file():
         pytest.skip(f"data set file {relative} not found under {base}")
     return path
+
+
+def cell(frame: pd.DataFrame, row: Any, column: Any) -> Any:
+    """One cell by label (typed ``Any`` so assertions on it type-check under pandas-stubs)."""
+    return frame.loc[row, column]

@@ -14,7 +14,7 @@ from resonanz.core.metrics.churn import (
     retention_matrix,
 )
 from resonanz.core.metrics.churn_model import cross_validated_auc, target_vector, train_churn_model
-from resonanz.core.metrics.tests._data import dataset_file
+from resonanz.core.metrics.tests._data import cell, dataset_file
 
 
 def _customers() -> pd.DataFrame:
@@ -53,9 +53,9 @@ def test_inactivity_definition_churns_n_days_after_last_event() -> None:
     life = lifespans_from_activity(events, inactivity_days=30, observation_end="2024-03-31").set_index(
         "customer_id"
     )
-    assert life.loc["a", "churn_date"] == pd.Timestamp("2024-02-09")
-    assert life.loc["b", "churn_date"] == pd.Timestamp("2024-02-04")
-    assert pd.isna(life.loc["c", "churn_date"])  # 2024-04-24 is after the observation end
+    assert cell(life, "a", "churn_date") == pd.Timestamp("2024-02-09")
+    assert cell(life, "b", "churn_date") == pd.Timestamp("2024-02-04")
+    assert pd.isna(cell(life, "c", "churn_date"))  # 2024-04-24 is after the observation end
     rate = churn_rate_by_period(life.reset_index(), freq="M", start="2024-02-01", end="2024-02-29")
     assert (rate["at_risk"].iloc[0], rate["churned"].iloc[0]) == (2, 2)
 
@@ -71,11 +71,11 @@ def test_retention_matrix_is_share_still_active_per_cohort_and_month() -> None:
     assert m.index.tolist() == ["2024-01", "2024-02", "2024-03"]
     assert m["customers"].tolist() == [2, 2, 1]
     # Jan cohort (1, 2): end of Jan both active, end of Feb only 1, end of Mar only 1
-    assert m.loc["2024-01", [0, 1, 2]].tolist() == [1.0, 0.5, 0.5]
+    assert list(m.loc["2024-01", [0, 1, 2]]) == [1.0, 0.5, 0.5]
     # Feb cohort (3, 4): end of Feb both, 3 cancels 2024-03-31 -> not active after March
-    assert m.loc["2024-02", [0, 1]].tolist() == [1.0, 0.5]
-    assert np.isnan(m.loc["2024-02", 2])  # April is not observable yet
-    assert m.loc["2024-03", 0] == 0.0
+    assert list(m.loc["2024-02", [0, 1]]) == [1.0, 0.5]
+    assert np.isnan(cell(m, "2024-02", 2))  # April is not observable yet
+    assert cell(m, "2024-03", 0) == 0.0
 
 
 def test_target_vector_names_unknown_label() -> None:
@@ -105,13 +105,13 @@ def test_churn_model_explanations_name_the_planted_driver() -> None:
     )
     risk = model.predict_proba(new)
     assert risk[0] > 0.5 > 0.1 > risk[1]
-    top = model.explain(new, top=2).loc[0, "factors"]
+    top = cell(model.explain(new, top=2), 0, "factors")
     assert {f for f, _, _ in top} == {"contract", "tenure"}
     contrib = model.contributions(new)
     assert (
-        contrib.loc[1, "contract"] < 0 and contrib.loc[1, "tenure"] < 0
+        cell(contrib, 1, "contract") < 0 and cell(contrib, 1, "tenure") < 0
     )  # both lower the yearly customer's risk
-    assert all(f != "contract" for f, _, _ in model.explain(new).loc[1, "factors"])
+    assert all(f != "contract" for f, _, _ in cell(model.explain(new), 1, "factors"))
 
 
 def test_churn_model_selection_reports_cv_auc_of_each_candidate() -> None:
@@ -127,3 +127,14 @@ def test_churn_model_reaches_auc_084_on_telco_with_3_fold_cv() -> None:
     frame = pd.read_csv(dataset_file("telco_churn/train.csv"))
     folds = cross_validated_auc(frame, "Churn", kind="logistic", folds=3, exclude=["customerID"])
     assert float(np.mean(folds)) >= 0.84
+
+
+def test_gradient_boosting_explanations_use_occlusion_against_the_training_baseline() -> None:
+    model = train_churn_model(_synthetic(), "churn", exclude=["id"], candidates=("gradient_boosting",))
+    new = pd.DataFrame({"contract": ["monthly"], "tenure": [2.0], "noise": [0.0]})
+    contrib = model.contributions(new)
+    baseline_row = pd.DataFrame({c: [model.baseline[c]] for c in model.features})
+    # occluding every feature at once gives the baseline customer; contract alone must raise risk
+    assert cell(contrib, 0, "contract") > 0
+    assert model.predict_proba(new)[0] > model.predict_proba(baseline_row)[0]
+    assert cell(model.explain(new, top=1), 0, "factors")[0][0] in {"contract", "tenure"}

@@ -70,8 +70,8 @@ def test_simple_clv_needs_exactly_one_lifetime_source() -> None:
 
 def test_rfm_summary_follows_lifetimes_definitions_in_weeks() -> None:
     s = rfm_summary(_tx(), observation_end="2024-02-12", time_unit_days=7)
-    assert s.loc["A"].tolist() == [2.0, 4.0, 6.0, 30.0]  # same-day orders collapse; repeat spend (20+40)/2
-    assert s.loc["B"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert list(s.loc["A"]) == [2.0, 4.0, 6.0, 30.0]  # same-day orders collapse; repeat spend (20+40)/2
+    assert list(s.loc["B"]) == [0.0, 0.0, 1.0, 0.0]
 
 
 def test_rfm_summary_names_an_unparseable_date() -> None:

@@ -24,8 +24,8 @@ def _r2(x: np.ndarray, y: np.ndarray) -> float:
 def test_nps_impact_is_overall_minus_nps_without_topic() -> None:
     out = nps_impact(SMALL).set_index("topic")
     # overall NPS 25; without price: (0, -100) -> -50; without staff: (100, -100) -> 0
-    assert out.loc["price"].tolist() == [2, 0.5, 100.0, -50.0, 75.0]
-    assert out.loc["staff"].tolist() == [2, 0.5, 50.0, 0.0, 25.0]
+    assert list(out.loc["price"]) == [2, 0.5, 100.0, -50.0, 75.0]
+    assert list(out.loc["staff"]) == [2, 0.5, 50.0, 0.0, 25.0]
 
 
 def test_nps_impact_without_complement_is_none() -> None:

@@ -65,7 +65,7 @@ def test_nps_of_all_passives_is_zero_with_symmetric_interval() -> None:
 @pytest.mark.parametrize("bad", [11, -1, 7.5, "9"])
 def test_nps_rejects_out_of_range_score_naming_it(bad: object) -> None:
     with pytest.raises(MetricsError) as e:
-        nps([9, bad])  # type: ignore[list-item]
+        nps([9, bad])
     assert repr(bad) in str(e.value)
     assert e.value.code == "E302"
 

@@ -42,7 +42,8 @@ def _poisson_within_3_sd(rng: np.random.Generator, lam: np.ndarray | float) -> n
     """Poisson noise limited to +/- 3 s.d.: a series with no anomalies by construction (a raw 4.8 s.d. draw
     would be a legitimate alert, so unbounded noise would make "no alert" tests flaky across seeds)."""
     lam = np.asarray(lam, dtype=float)
-    return np.round(lam + np.clip(rng.poisson(lam) - lam, -3 * np.sqrt(lam), 3 * np.sqrt(lam))).astype(int)
+    noise = np.clip(rng.poisson(lam) - lam, -3 * np.sqrt(lam), 3 * np.sqrt(lam))
+    return np.asarray(np.round(lam + noise), dtype=np.int64)
 
 
 def _monthly(seed: int = 7) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from resonanz.core.errors import TextAnalysisError
 from resonanz.core.registry import registry
 from resonanz.core.text import embed
 from resonanz.core.text._e5 import build
-from resonanz.core.text._e5.modelfile import read_model_file
+from resonanz.core.text._e5.modelfile import E5ModelFile, read_model_file
 from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
 from resonanz.core.text._e5.tokenizer import E5Tokenizer
 
@@ -91,13 +91,13 @@ def _random_unicode(n: int, seed: int = 7) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def model_file() -> build.E5ModelFile:  # type: ignore[name-defined]
+def model_file() -> E5ModelFile:
     return read_model_file(build.source_model_path())
 
 
 @pytest.fixture(scope="session")
-def tokenizer(model_file: object) -> E5Tokenizer:
-    return E5Tokenizer(model_file)  # type: ignore[arg-type]
+def tokenizer(model_file: E5ModelFile) -> E5Tokenizer:
+    return E5Tokenizer(model_file)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,143 @@
+"""Analysis pages: permissions, one-click corrections, taxonomy edits, discovery decisions, search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from resonanz.accounts.services import user_create
+from resonanz.analysis.models import Correction, FeedbackTopic, Topic, TopicSuggestion
+from resonanz.analysis.services import feedback_analyze, topics_ensure_default
+from resonanz.feedback.models import Feedback, FeedbackSource
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(role: str) -> Client:
+    user, pw = user_create(username=f"u-{role}", role=role)
+    c = Client()
+    assert c.login(username=user.username, password=pw)
+    return c
+
+
+def _fb(n: int, text: str) -> Feedback:
+    return Feedback.objects.create(
+        source=FeedbackSource.objects.get(code="web_form"), received_at=timezone.make_aware(datetime(2026, 5, n)),
+        text=text, dedupe_key=f"v:{n}",
+    )
+
+
+def test_pages_require_login_and_the_right_role() -> None:
+    anon = Client()
+    resp = anon.get(reverse("analysis:quality"))
+    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+    viewer = _client("viewer")
+    assert viewer.get(reverse("analysis:quality")).status_code == 200
+    assert viewer.get(reverse("analysis:taxonomy")).status_code == 200
+    fb = _fb(1, "ok")
+    assert viewer.post(reverse("analysis:correct", args=[fb.pk]), {"kind": "sentiment", "value": "neutral"}).status_code == 403
+    assert viewer.get(reverse("analysis:discovery")).status_code == 403
+    assert viewer.post(reverse("analysis:taxonomy"), {"name_de": "X", "name_en": "X"}).status_code == 403
+
+
+def test_one_click_sentiment_correction_is_stored_and_shown_in_the_panel() -> None:
+    fb = _fb(2, "Die Jacke ist super, aber die Lieferung dauerte ewig <script>alert(1)</script>")
+    feedback_analyze(feedback_ids=[fb.pk])
+    analyst = _client("analyst")
+    resp = analyst.post(reverse("analysis:correct", args=[fb.pk]), {"kind": "sentiment", "value": "negative"},
+                        HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200
+    assert b'data-testid="human-sentiment">negative<' in resp.content
+    assert Correction.objects.get(feedback=fb).value == "negative"
+    bad = analyst.post(reverse("analysis:correct", args=[fb.pk]), {"kind": "sentiment", "value": "<b>"})
+    assert bad.status_code == 400
+    topics = analyst.post(reverse("analysis:correct", args=[fb.pk]), {"kind": "topics", "value": ["delivery", "product_quality"]},
+                          HTTP_HX_REQUEST="true")
+    assert topics.status_code == 200 and Correction.objects.filter(kind="topics").count() == 1
+
+
+def test_quality_page_reports_accuracy_against_human_labels() -> None:
+    a = _fb(3, "Ganz furchtbarer Service, nie wieder!")
+    b = _fb(4, "Vielen Dank, alles perfekt gelaufen.")
+    feedback_analyze(feedback_ids=[a.pk, b.pk])
+    analyst = _client("analyst")
+    analyst.post(reverse("analysis:correct", args=[a.pk]), {"kind": "sentiment", "value": "negative"})
+    analyst.post(reverse("analysis:correct", args=[b.pk]), {"kind": "sentiment", "value": "negative"})
+    resp = analyst.get(reverse("analysis:quality"))
+    rows = resp.context["quality"].sentiment
+    assert [(r.language, r.n, r.correct) for r in rows] == [("de", 2, 1)]
+
+
+def test_taxonomy_create_merge_and_split() -> None:
+    topics_ensure_default()
+    analyst = _client("analyst")
+    resp = analyst.post(reverse("analysis:taxonomy"), {"name_de": "Verpackung", "name_en": "Packaging",
+                                                       "examples_de": "Karton kaputt\nzu viel Plastik"})
+    assert resp.status_code == 302
+    pack = Topic.objects.get(key="packaging")
+    assert pack.examples_de == ["Karton kaputt", "zu viel Plastik"]
+    fb = _fb(5, "Karton war kaputt")
+    FeedbackTopic.objects.create(feedback=fb, topic=pack, score=0.9, component="t.v1")
+    delivery = Topic.objects.get(key="delivery")
+    analyst.post(reverse("analysis:topic_edit", args=[pack.pk]), {"action": "merge", "target": delivery.pk})
+    pack.refresh_from_db()
+    assert pack.merged_into == delivery and not pack.active
+    assert FeedbackTopic.objects.get(feedback=fb).topic == delivery
+    analyst.post(reverse("analysis:topic_edit", args=[delivery.pk]),
+                 {"action": "split", "names": "Paketdienst | Carrier\nZustellzeit | Delivery time"})
+    assert set(Topic.objects.filter(parent=delivery, origin="user").values_list("name_en", flat=True)) >= {"Carrier", "Delivery time"}
+
+
+def test_discovery_suggestion_can_be_accepted_as_a_topic() -> None:
+    topics_ensure_default()
+    fbs = [_fb(10 + i, f"Text {i}") for i in range(3)]
+    s = TopicSuggestion.objects.create(label="gutschein / code", terms=["gutschein", "code"], size=3,
+                                       quotes=[{"feedback_id": fbs[0].pk, "text": "Gutscheincode ging nicht"}],
+                                       member_ids=[f.pk for f in fbs], component="discovery.kmeans-ctfidf.v1")
+    analyst = _client("analyst")
+    page = analyst.get(reverse("analysis:discovery"))
+    assert b"Gutscheincode ging nicht" in page.content
+    analyst.post(reverse("analysis:suggestion_decide", args=[s.pk]),
+                 {"action": "accept", "name_de": "Gutscheine", "name_en": "Vouchers"})
+    s.refresh_from_db()
+    assert s.status == "accepted" and s.topic.key == "vouchers" and s.topic.origin == "discovered"
+    assert FeedbackTopic.objects.filter(topic=s.topic).count() == 3
+
+
+GERMAN = [
+    "Die Beratung im Laden war sehr kompetent.", "Der Preis ist für die Qualität zu hoch.", "Tolle Auswahl an Zelten.",
+    "Die Verkäuferin war unfreundlich.", "Die Jacke hält wirklich warm.", "Der Reißverschluss ist nach einer Woche kaputt.",
+    "Die Website ist übersichtlich.", "Ich finde die Größentabelle verwirrend.", "Die Filiale war sauber und hell.",
+    "Der Newsletter kommt zu oft.", "Gute Rabatte im Winterschlussverkauf.", "Die Schuhe passen perfekt.",
+    "Der Rucksack ist sehr leicht.", "Die Kasse war lange geschlossen.", "Das Kundenkonto lässt sich nicht löschen.",
+    "Die Rechnung war fehlerhaft.", "Die Hose ist nach dem Waschen eingelaufen.", "Sehr nachhaltige Materialien, toll.",
+    "Die Hotline war ständig besetzt.", "Ich mag die Farben der neuen Kollektion.", "Parkplätze vor dem Laden fehlen.",
+    "Die App zeigt falsche Preise an.",
+]
+ENGLISH = [
+    "The staff in the store gave great advice.", "Too expensive for what you get.", "Lovely choice of tents.",
+    "The jacket keeps me warm.", "The zipper broke after a week.", "The website is easy to use.",
+    "The size chart is confusing.", "The store was clean and bright.", "Too many newsletters.",
+    "Great winter sale discounts.", "The shoes fit perfectly.", "The backpack is really light.",
+    "The invoice had the wrong address.", "The trousers shrank in the wash.", "I love the sustainable materials.",
+    "The hotline was always busy.", "Nice colours this season.", "No parking near the shop.",
+    "The app shows wrong prices.", "My account cannot be deleted.",
+]
+
+
+def test_semantic_search_finds_english_feedback_for_a_german_query() -> None:
+    late = _fb(1, "The parcel arrived two weeks late and the box was crushed.")
+    others = [
+        Feedback.objects.create(source=late.source, received_at=late.received_at, text=t, dedupe_key=f"s:{i}")
+        for i, t in enumerate(GERMAN + ENGLISH)
+    ]
+    feedback_analyze(feedback_ids=[late.pk, *[f.pk for f in others]])
+    viewer = _client("viewer")
+    resp = viewer.get(reverse("analysis:search"), {"q": "Mein Paket kam viel zu spät an"})
+    assert resp.status_code == 200
+    top3 = [r["feedback"].pk for r in resp.context["results"][:3]]
+    assert late.pk in top3

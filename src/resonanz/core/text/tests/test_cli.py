@@ -1,0 +1,116 @@
+"""The ``resonanz analyze / classifier train / evaluate`` contract (used by external evaluations)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from resonanz.cli import nlp
+from resonanz.core.text.tests.test_sentiment import embedder_kind, get_test_embedder
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    a = typer.Typer()
+    nlp.register(a)
+    return a
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.setenv("RESONANZ_EMBEDDER", embedder_kind())
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path / "classifiers"))
+    get_test_embedder()  # created once per process, before any test changes directories
+
+
+def _lines(out: str) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in out.splitlines() if x.strip()]
+
+
+def _run(app: typer.Typer, args: list[str]) -> Any:
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, (res.output, res.exception)
+    return res
+
+
+ROWS = [("r1", "Die Lieferung war super schnell, danke!"), ("r2", ""), ("r3", "The staff was rude and unhelpful."),
+        ("r4", "   ")]
+
+
+def test_analyze_csv_with_header_writes_one_line_per_row_in_order(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "in.csv"
+    f.write_text("id,text\n" + "".join(f'{i},"{t}"\n' for i, t in ROWS), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    _run(app, ["analyze", str(f), "--text-column", "text", "--id-column", "id", "--output", str(out)])
+    lines = _lines(out.read_text())
+    assert [x["id"] for x in lines] == ["r1", "r2", "r3", "r4"]
+    assert lines[0]["sentiment"]["label"] == "positive" and lines[0]["language"] == "de"
+    assert lines[2]["sentiment"]["label"] == "negative"
+    assert lines[1]["sentiment"] is None and lines[1]["language"] is None and lines[3]["topics"] == []
+    assert set(lines[0]) == {"id", "language", "sentiment", "topics", "emotions", "intent", "urgent", "pii", "redacted_text"}
+
+
+def test_analyze_tsv_no_header_uses_indexes_and_row_numbers(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "in.tsv"
+    f.write_text("".join(f"x\t{t}\n" for _, t in ROWS), encoding="utf-8")
+    res = _run(app, ["analyze", str(f), "--text-column", "1", "--no-header"])
+    lines = _lines(res.stdout)
+    assert [x["id"] for x in lines] == [1, 2, 3, 4]
+    assert lines[2]["language"] == "en" and lines[1]["sentiment"] is None
+
+
+def test_analyze_jsonl_and_delimiter(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text("".join(json.dumps({"k": i, "body": t}) + "\n" for i, t in ROWS), encoding="utf-8")
+    lines = _lines(_run(app, ["analyze", str(f), "--text-column", "body", "--id-column", "k"]).stdout)
+    assert [x["id"] for x in lines] == ["r1", "r2", "r3", "r4"]
+    g = tmp_path / "in.txt"
+    g.write_text("id;text\n" + "".join(f"{i};{t}\n" for i, t in ROWS), encoding="utf-8")
+    lines = _lines(_run(app, ["analyze", str(g), "--text-column", "text", "--delimiter", ";"]).stdout)
+    assert len(lines) == 4 and [x["id"] for x in lines] == [1, 2, 3, 4]
+
+
+def test_train_then_evaluate_and_analyze_with_classifier(app: typer.Typer, tmp_path: Path, monkeypatch: Any) -> None:
+    pos = ["Top Service", "Sehr zufrieden", "Great job", "Love it", "Schnelle Lieferung, danke", "Excellent"]
+    neg = ["Ganz schlecht", "Nie wieder", "Terrible", "Broken on arrival", "Kaputt angekommen", "Awful support"]
+    rows = [(t, "gut") for t in pos] + [(t, "schlecht") for t in neg]
+    f = tmp_path / "train.csv"
+    f.write_text("text,label\n" + "".join(f'"{t}",{lab}\n' for t, lab in rows), encoding="utf-8")
+    _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "label",
+               "--name", "shop"])
+    assert (tmp_path / "classifiers" / "shop" / "meta.json").is_file()
+    res = json.loads(_run(app, ["evaluate", "--data", str(f), "--text-column", "text", "--label-column", "label",
+                                "--task", "sentiment", "--classifier", "shop"]).stdout)
+    assert res["accuracy"] >= 0.9 and set(res["per_class"]) == {"gut", "schlecht"}
+    assert {"accuracy", "macro_f1", "micro_f1"} <= set(res)
+    # multi-label topics with a separator, no header
+    g = tmp_path / "topics.tsv"
+    trows = [("Paket kam zu spät", "lieferung"), ("Delivery was late", "lieferung"),
+             ("Zu teuer und zu spät", "preis|lieferung"), ("Viel zu teuer", "preis"), ("Way too expensive", "preis"),
+             ("Expensive and slow shipping", "preis|lieferung")] * 2
+    g.write_text("".join(f"{t}\t{lab}\n" for t, lab in trows), encoding="utf-8")
+    _run(app, ["classifier", "train", "--data", str(g), "--text-column", "0", "--label-column", "1", "--no-header",
+               "--name", "topics1", "--multi-label", "--label-separator", "|", "--task", "topics"])
+    res = json.loads(_run(app, ["evaluate", "--data", str(g), "--text-column", "0", "--label-column", "1",
+                                "--no-header", "--task", "topics", "--classifier", "topics1",
+                                "--label-separator", "|"]).stdout)
+    assert res["micro_f1"] >= 0.8
+    h = tmp_path / "a.csv"
+    h.write_text("text\nDas Paket kam viel zu spät\n\n", encoding="utf-8")
+    lines = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "topics1"]).stdout)
+    assert "lieferung" in [t["name"] for t in lines[0]["topics"]]
+
+
+def test_evaluate_shipped_sentiment_prints_one_json_object(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "e.csv"
+    f.write_text("t,l\nSuper Service!,positive\nTerrible experience.,negative\nIch habe eine Frage zur Rechnung.,neutral\n",
+                 encoding="utf-8")
+    out = _run(app, ["evaluate", "--data", str(f), "--text-column", "t", "--label-column", "l"]).stdout
+    assert len(out.strip().splitlines()) == 1
+    res = json.loads(out)
+    assert res["n"] == 3 and res["accuracy"] >= 0.66

@@ -1,0 +1,67 @@
+"""The pipeline: order, empty texts, provenance, embeddings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from resonanz.core.text.base import TextInput
+from resonanz.core.text.pipeline import Pipeline, PipelineConfig, analysis_to_json
+from resonanz.core.text.tests.test_sentiment import get_test_embedder
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(PipelineConfig(), embedder=get_test_embedder())
+
+
+def test_pipeline_keeps_order_and_returns_nulls_for_empty_texts(pipeline: Pipeline) -> None:
+    batch = [TextInput("a", "Super Beratung, vielen Dank!"), TextInput("b", "   "), TextInput("c", None),
+             TextInput("d", "The app crashes every time I try to pay. Contact me: jane.doe@example.org")]
+    res, E = pipeline.analyze_with_embeddings(batch)
+    assert [r.id for r in res] == ["a", "b", "c", "d"]
+    assert res[0].language == "de" and res[0].sentiment == "positive"
+    for r in res[1:3]:
+        assert r.language is None and r.sentiment is None and r.topics == [] and r.redacted_text is None
+    assert res[3].language == "en" and res[3].sentiment == "negative" and "EMAIL" in res[3].pii
+    assert "[EMAIL]" in (res[3].redacted_text or "")
+    assert any(h.name.startswith("website_app") for h in res[3].topics)
+    assert E.shape == (4, 384) and E.dtype == np.float32
+    assert np.allclose(np.linalg.norm(E[[0, 3]], axis=1), 1, atol=1e-3) and not E[1].any()
+
+
+def test_every_output_names_its_component(pipeline: Pipeline) -> None:
+    r = pipeline.analyze([TextInput("x", "Die Lieferung kam kaputt an, ich will mein Geld zurück!")])[0]
+    for kind in ("textprep", "language", "pii", "embed", "sentiment", "topics", "aspects"):
+        assert kind in r.components, r.components
+    assert r.components["sentiment"].startswith("sentiment.e5-")
+    if pipeline.signals is not None:
+        assert {"emotion", "intent", "urgency"} <= set(r.components)
+        assert r.intent is not None
+
+
+def test_analysis_json_shape(pipeline: Pipeline) -> None:
+    r = pipeline.analyze([TextInput("7", "Tolle Qualität!")])[0]
+    d = analysis_to_json(r)
+    assert set(d) == {"id", "language", "sentiment", "topics", "emotions", "intent", "urgent", "pii", "redacted_text"}
+    assert set(d["sentiment"]) == {"label", "score"} and -1 <= d["sentiment"]["score"] <= 1
+    for t in d["topics"]:
+        assert set(t) == {"name", "score", "sentiment"}
+
+
+def test_user_classifier_replaces_sentiment(pipeline: Pipeline, tmp_path: Any, monkeypatch: Any) -> None:
+    from resonanz.core.text.heads import train_classifier
+    from resonanz.core.text.pipeline import classifier_path
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    emb: Any = get_test_embedder()
+    texts = ["toll", "super gut", "prima Sache", "schlecht", "furchtbar", "miserabel"] * 2
+    labels = ["pos", "pos", "pos", "neg", "neg", "neg"] * 2
+    clf = train_classifier(texts, emb.encode(texts), labels, use_chars=True)
+    clf.save(classifier_path("mini"))
+    p = Pipeline(PipelineConfig(classifier="mini", signals=False), embedder=emb)
+    r = p.analyze([TextInput("1", "super gut"), TextInput("2", "furchtbar")])
+    assert [x.sentiment for x in r] == ["positive", "negative"]
+    assert r[0].components["sentiment"] == "sentiment.custom-mini.v1"
