@@ -334,12 +334,15 @@ _INTRO = re.compile(
     r"\s(?P<name>[\w][\w'-]*(?:\s(?:" + _PARTICLE + r"\s)?[" + _UC + r"][\w'-]+){0,2})"
 )
 _SIGNOFF = re.compile(
-    r"(?:(?:Viele|Beste|Liebe|Freundliche|Herzliche|Sonnige|Schöne)\sGrüße|Mit\sfreundlichen\sGrüßen|"
+    r"(?P<so>(?:Viele|Beste|Liebe|Freundliche|Herzliche|Sonnige|Schöne)\sGrüße|Mit\sfreundlichen\sGrüßen|"
     r"(?:Mit\s)?(?:freundlichem|besten|herzlichem|lieben)\sGruß|Grüße|Gruß|Grüßle|LG|VG|MfG|Mfg|"
     r"(?:Best|Kind|Warm|Many\sthanks\sand|With\skind)\sregards|Regards|Best\swishes|Best|Cheers|Sincerely|"
     r"Yours(?:\ssincerely|\struly)?|Thanks(?:\sagain)?|Thank\syou|Many\sthanks|Danke(?:\sschön)?|Vielen\sDank|Ciao|Tschüss)"
     r"[,!.]?[ \t]*(?:\r?\n[ \t]*|,?[ \t]+|(?<=,))"
     rf"(?P<name>(?:{_NAME_TOKEN})(?:[ \t](?:{_PARTICLE}[ \t])?(?:{_NAME_TOKEN})){{0,2}})[ \t]*[.!]?[ \t]*(?=\r?\n|$)"
+)
+_WEAK_SIGNOFF = re.compile(
+    r"(?:Best|Cheers|Thanks(?:\sagain)?|Thank\syou|Many\sthanks|Danke(?:\sschön)?|Vielen\sDank|Ciao|Tschüss)$"
 )
 _CAP_WORD = re.compile(rf"(?<![\w@.-])(?P<w>[{_UC}][{_LC}]+(?:-[{_UC}][{_LC}]+)?)(?![\w@-])")
 
@@ -382,8 +385,15 @@ def _iter_names(text: str) -> Iterator[tuple[str, int, int]]:
             yield "NAME", *span
     for m in _SIGNOFF.finditer(text):
         span = _trim_name(m.group("name"), m.start("name"), not_names)
-        if span:
-            yield "NAME", *span
+        if not span:
+            continue
+        # "Danke Lieferando", "Thanks United", "Cheers Mate": after words of thanks only a known name counts.
+        first_tok = text[span[0] : span[1]].split()[0].split("-")[0]
+        if _WEAK_SIGNOFF.match(m.group("so")) and not (
+            first_tok in first or first_tok in ambiguous or first_tok in surnames
+        ):
+            continue
+        yield "NAME", *span
     # Known first names anywhere, extended by a following capitalised surname-like word.
     words = list(_CAP_WORD.finditer(text))
     i = 0
