@@ -26,8 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 TARGET_MS = 150.0
-WORDS = ("Lieferung schnell freundlich Beratung Rücksendung Preis Qualität Jacke Schuhe Paket verspätet "
-         "kaputt Kasse App Rechnung Service Filiale Größe passt super leider wieder gerne Erstattung").split()
+WORDS = ["Lieferung", "schnell", "freundlich", "Beratung", "Rücksendung", "Preis", "Qualität", "Jacke", "Schuhe", "Paket", "verspätet", "kaputt", "Kasse", "App", "Rechnung", "Service", "Filiale", "Größe", "passt", "super", "leider", "wieder", "gerne", "Erstattung"]
 
 
 def setup_django(db_path: Path) -> None:

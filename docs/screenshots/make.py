@@ -121,7 +121,7 @@ def main() -> int:
 
     from resonanz.accounts.services import user_create
 
-    user_create(username="analyst", role="analyst", password="demo-Passw0rd")
+    user_create(username="analyst", role="analyst", password="demo-Passw0rd")  # noqa: S106 (throw-away demo DB)
     server = LiveServerThread("localhost", _StaticFilesHandler, port=0)
     server.daemon = True
     server.start()
@@ -154,7 +154,7 @@ def main() -> int:
             kind = page.locator("select[name=kind]")
             if kind.count():
                 kind.select_option("feedback")
-            page.locator("form button[type=submit]").first.click()
+            page.locator("main form button[type=submit]").click()
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(args.out / "import-preview.png"), full_page=True)
             print("saved", args.out / "import-preview.png")

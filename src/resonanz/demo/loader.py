@@ -220,22 +220,25 @@ def demo_load(seed: int = 42, customers: int = 5000, reset: bool = False, progre
     """
     t0 = time.perf_counter()
     result = DemoLoadResult(seed=seed, customers=customers)
-    if reset:
-        with transaction.atomic():
-            result.deleted = demo_reset()
-    existing = demo_loaded_seed()
+    existing = None if reset else demo_loaded_seed()
     if existing is not None:
         result.skipped = True
-        result.reason = (f"demo data for seed {existing} is already loaded" if existing == seed else
-                         f"demo data for another seed ({existing}) is loaded; use reset=True to replace it")
+        if existing == seed:
+            result.reason = f"demo data for seed {existing} is already loaded"
+        elif existing == -1:
+            result.reason = f"customer {MARKER_ID} exists but is not demo data; use reset=True to replace all data"
+        else:
+            result.reason = f"demo data for another seed ({existing}) is loaded; use reset=True to replace it"
         if progress:
             from rich.console import Console
 
             Console(stderr=True).print(f"[yellow]Demo: {result.reason} – nothing to do.[/yellow]")
         result.seconds = time.perf_counter() - t0
         return result.as_dict()
-    data = generate(seed=seed, customers=customers)
+    data = generate(seed=seed, customers=customers)  # before deleting anything
     with transaction.atomic():
+        if reset:
+            result.deleted = demo_reset()
         result.created = write_demo_data(data, progress=progress)
     result.seconds = time.perf_counter() - t0
     if progress:

@@ -259,31 +259,53 @@ class FeedbackWriter(BaseWriter):
             return json.dumps(value, ensure_ascii=False)
         return self.props_field.get_db_prep_save(value, connection)
 
+    def prepare(self, rec: dict[str, Any]) -> tuple[Any, ...]:
+        """The INSERT parameters of one validated record (no database access, so it can run in a worker
+        process). The customer slot still holds the external customer id; :meth:`write_prepared` resolves it."""
+        source = rec.get("source") or self.default_source
+        ext = rec.get("external_id") or ""
+        received = rec["received_at"]
+        code = self.source_codes.get(source, source)
+        if ext:
+            key = f"ext:{code}:{ext}"
+            if len(key) > DEDUPE_MAX:
+                key = f"ext:{code}:sha1:{content_hash(ext)}"[:DEDUPE_MAX]
+        else:
+            key = "hash:" + content_hash(
+                code, received, rec.get("customer_external_id"), rec.get("title"), rec.get("text"),
+                rec.get("nps"), rec.get("csat"), rec.get("ces"), rec.get("rating"),
+            )
+        props = rec["properties"]
+        return (
+            source, rec.get("channel"), rec.get("touchpoint"), rec.get("customer_external_id"), self._dt(received),
+            rec.get("title", ""), rec.get("text", ""), "", rec.get("language", ""), rec.get("nps"), rec.get("csat"),
+            rec.get("ces"), rec.get("rating"), self._props(props) if props else self.empty_props, ext, key,
+            self.batch_id, self.now,
+        )
+
     def write(self, rows: list[Row]) -> WriteResult:
+        prepare = self.prepare
+        return self.write_prepared([(row_no, values, prepare(rec)) for row_no, values, rec in rows])
+
+    def write_prepared(self, items: list[tuple[int, list[str] | None, tuple[Any, ...]]]) -> WriteResult:
         result = WriteResult()
-        params: list[tuple[Any, ...]] = []
-        dt = self._dt
-        batch_id = self.batch_id
-        now = self.now
-        for (_row_no, _values, rec), cust in self._with_customers(rows, result):
-            source = rec.get("source") or self.default_source
-            ext = rec.get("external_id") or ""
-            received = rec["received_at"]
-            if ext:
-                key = f"ext:{self.source_codes.get(source, source)}:{ext}"
-                if len(key) > DEDUPE_MAX:
-                    key = f"ext:{self.source_codes.get(source, source)}:sha1:{content_hash(ext)}"[:DEDUPE_MAX]
-            else:
-                key = "hash:" + content_hash(
-                    self.source_codes.get(source, source), received, rec.get("customer_external_id"),
-                    rec.get("title"), rec.get("text"), rec.get("nps"), rec.get("csat"), rec.get("ces"),
-                    rec.get("rating"),
-                )
-            params.append((
-                source, rec.get("channel"), rec.get("touchpoint"), cust, dt(received), rec.get("title", ""),
-                rec.get("text", ""), "", rec.get("language", ""), rec.get("nps"), rec.get("csat"), rec.get("ces"),
-                rec.get("rating"), self._props(rec["properties"]), ext, key, batch_id, now,
-            ))
+        if "customer_external_id" in self.mapping:
+            cache = self.customers.resolve({p[3] for _, _, p in items if p[3]})
+            column = self.mapping["customer_external_id"]
+            params = []
+            for row_no, values, p in items:
+                ext = p[3]
+                if ext:
+                    pk = cache.get(ext)
+                    if pk is None:
+                        err = RowError(row_no, column, truncate(ext), "unknown customer id (import the customers "
+                                       "first)", E_UNKNOWN_CUSTOMER, "customer_external_id")
+                        result.rejected.append((row_no, values or [], [err]))
+                        continue
+                    p = (*p[:3], pk, *p[4:])
+                params.append(p)
+        else:
+            params = [p for _, _, p in items]
         if params:
             with connection.cursor() as cur:
                 cur.executemany(self.sql, params)

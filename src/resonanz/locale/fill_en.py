@@ -26,31 +26,60 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _unfuzzy(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if line.startswith("#|"):
+            continue
+        if line.startswith("#,"):
+            flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+            if flags:
+                out.append("#, " + ", ".join(flags))
+            continue
+        out.append(line)
+    # empty every msgstr (keeping only its first line)
+    result, skip = [], False
+    for line in out:
+        if line.startswith("msgstr"):
+            key = line.split(" ", 1)[0]
+            result.append(f'{key} ""')
+            skip = True
+            continue
+        if skip and line.startswith('"'):
+            continue
+        skip = False
+        result.append(line)
+    return result
+
+
 def fill(po_text: str) -> tuple[str, list[str]]:
     blocks, missing = po_text.split("\n\n"), []
     out = []
     for block in blocks:
         lines = block.split("\n")
+        if any(line.startswith("#,") and "fuzzy" in line for line in lines) and 'msgid ""\nmsgstr ""\n"Project' not in block:
+            # a guess by msgmerge: drop it and translate from the dictionary (or leave untranslated)
+            lines = _unfuzzy(lines)
         idx = {k: i for i, line in enumerate(lines) for k in ("msgid ", "msgid_plural ", "msgstr ", "msgstr[0] ",
                                                                "msgstr[1] ") if line.startswith(k)}
         if "msgid " not in idx or (not lines[idx["msgid "]].startswith('msgid ""') and False):
-            out.append(block)
+            out.append("\n".join(lines))
             continue
         start = idx["msgid "]
         end = idx.get("msgid_plural ", idx.get("msgstr ", idx.get("msgstr[0] ")))
         msgid = _unquote(lines[start:end])
         if not msgid:
-            out.append(block)
+            out.append("\n".join(lines))
             continue
         if "msgstr " in idx:
             current = _unquote(lines[idx["msgstr "]:])
             if current:
-                out.append(block)
+                out.append("\n".join(lines))
                 continue
             en = EN.get(msgid)
             if en is None:
                 missing.append(msgid)
-                out.append(block)
+                out.append("\n".join(lines))
                 continue
             out.append("\n".join(lines[: idx["msgstr "]] + ["msgstr " + _quote(en)]))
         else:
@@ -59,7 +88,7 @@ def fill(po_text: str) -> tuple[str, list[str]]:
             one, many = val if isinstance(val, tuple) else (val, EN.get(plural))
             if one is None or many is None:
                 missing.append(msgid)
-                out.append(block)
+                out.append("\n".join(lines))
                 continue
             out.append("\n".join(lines[: idx["msgstr[0] "]] + ["msgstr[0] " + _quote(one), "msgstr[1] " + _quote(many)]))
     return "\n\n".join(out), missing

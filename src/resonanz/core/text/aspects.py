@@ -97,6 +97,7 @@ class AspectSentiment:
         self.root_of = root_of
         self.keyword_match = keyword_match
         self.clauses_encoded = 0
+        self.max_topics = 4
 
     def apply(self, texts: Sequence[str], hits: Sequence[list[TopicHit]], doc_probs: npt.NDArray[Any],
               languages: Sequence[str | None]) -> list[list[TopicHit]]:
@@ -106,10 +107,14 @@ class AspectSentiment:
             doc = doc_probs[i]
             score = round(float(doc[2] - doc[0]), 4)
             out.append([replace(h, sentiment=_label(doc), sentiment_score=score) for h in hs])
-            if len({self.root_of(h.name) for h in hs}) < 2:
-                continue
             cl = split_clauses(t)
-            if len(cl) >= 2:
+            if len(cl) < 2:
+                continue
+            roots = {self.root_of(h.name) for h in hs}
+            # clause-level evidence: several topics already, or a clause names a topic the text-level model missed
+            if len(roots) >= 2 or (self.keyword_match is not None and any(
+                    self.keyword_match(k, c.text) for c in cl for k in self.keys
+                    if self.root_of(k) == k and k not in roots)):
                 jobs.append((i, cl))
         if not jobs:
             return out
@@ -124,8 +129,20 @@ class AspectSentiment:
             n = len(cl)
             T, S = Tc[pos:pos + n], Sc[pos:pos + n]
             pos += n
+            have = {h.name for h in out[i]}
+            roots = {self.root_of(h) for h in have}
+            added: list[TopicHit] = []
+            for j in np.argsort(-T.max(0)):  # topics found in a single clause
+                key = self.keys[j]
+                if key in have or T[:, j].max() < 0.5:
+                    continue
+                root = self.root_of(key)
+                if root not in roots and len(roots) >= self.max_topics:
+                    continue
+                roots.add(root)
+                added.append(TopicHit(key, round(float(T[:, j].max()) * 0.9, 4)))
             new = []
-            for h in out[i]:
+            for h in [*out[i], *added]:
                 j = self.keys.index(h.name) if h.name in self.keys else None
                 if j is None:
                     new.append(h)

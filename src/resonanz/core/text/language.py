@@ -28,6 +28,7 @@ from resonanz.core.registry import registry
 from resonanz.core.text.base import TextInput
 
 SUPPORTED = ("de", "en")
+_FAMILY = {"als": "de", "bar": "de", "nds": "de", "pfl": "de", "ksh": "de", "frr": "de", "sco": "en"}
 Method = Literal["model", "heuristic", "fallback", "empty"]
 
 
@@ -92,16 +93,27 @@ _DE_SUFFIX = re.compile(r"(?:ung|keit|heit|lich|isch|chen|schaft|ig|en|bar|los)$
 _EN_SUFFIX = re.compile(r"(?:ing|tion|ly|ness|ful|less|ed|able|'s|n't)$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][a-z]+)?", re.UNICODE)
 _UMLAUT = re.compile(r"[äöüßÄÖÜ]")
+# Letters German and English do not use: with them, umlauts are no evidence for German.
+_FOREIGN_LETTER = re.compile(r"[çğşıİéèêëàâáíìîïóòôõúùûñåøæœãýčřšžłąęńśźż]", re.IGNORECASE)
 
 
 def heuristic_scores(text: str) -> tuple[float, float]:
     """Evidence (German, English) from function words, feedback words, umlauts and word endings."""
+    de, en, _ = _heuristic(text)
+    return de, en
+
+
+def _heuristic(text: str) -> tuple[float, float, int]:
+    """(German evidence, English evidence, number of words found in the word lists)."""
     de = en = 0.0
+    known = 0
     for w in _WORD.findall(text.lower().replace("’", "'")):
         if w in _DE_WORDS:
             de += _DE_WORDS[w]
+            known += 1
         elif w in _EN_WORDS:
             en += _EN_WORDS[w]
+            known += 1
         elif len(w) > 4:
             if _DE_SUFFIX.search(w):
                 de += 0.5
@@ -111,9 +123,9 @@ def heuristic_scores(text: str) -> tuple[float, float]:
             de += 0.5
         if w.startswith(("th", "wh")):
             en += 0.5
-    if _UMLAUT.search(text):
+    if _UMLAUT.search(text) and not _FOREIGN_LETTER.search(text):  # "güzel", "Teşekkürler" are Turkish
         de += 2.0
-    return de, en
+    return de, en, known
 
 
 def _bundled_model_path() -> Path:
@@ -205,26 +217,34 @@ class LanguageDetector:
         if letters == 0:  # emoji, numbers, punctuation only
             return self._fallback(default_language, None, "fallback")
         top = self._model_top(text)
-        detected, prob = top[0] if top else (None, 0.0)
-        probs = dict(top)
-        de_h, en_h = heuristic_scores(text[:300]) if n_tokens <= 12 else (0.0, 0.0)
+        # German dialects (Alemannic, Bavarian, Low German, …) count as German, Scots as English.
+        probs: dict[str, float] = {}
+        for code, p in top:
+            fam = _FAMILY.get(code, code)
+            probs[fam] = probs.get(fam, 0.0) + p
+        detected = top[0][0] if top else None
+        best = max(probs, key=lambda c: probs[c]) if probs else None
+        prob = probs[best] if best is not None else 0.0
+        de_h, en_h, known = _heuristic(text[:300]) if n_tokens <= 12 else (0.0, 0.0, 0)
 
         if n_tokens <= self.short_tokens or letters < 12:
             words = _WORD.findall(text.lower())
             if words and all(w in _AMBIGUOUS for w in words):
                 return self._fallback(default_language, detected, "fallback")
+            if best is not None and best not in SUPPORTED and prob >= self.other_min_confidence and not known:
+                return LanguageResult("other", round(prob, 4), detected, "model")  # "Heel goed", "Gracias"
             if de_h != en_h and max(de_h, en_h) >= 1.0:
                 lang = "de" if de_h > en_h else "en"
                 margin = abs(de_h - en_h) / (de_h + en_h)
                 score = min(1.0, 0.5 + 0.25 * margin + 0.5 * probs.get(lang, 0.0))
                 return LanguageResult(lang, round(score, 4), detected, "heuristic")
-            if detected in SUPPORTED and prob >= self.min_confidence:
-                return LanguageResult(detected, round(prob, 4), detected, "model")
+            if best in SUPPORTED and prob >= self.min_confidence:
+                return LanguageResult(best, round(prob, 4), detected, "model")
             return self._fallback(default_language, detected, "fallback")
 
-        if detected in SUPPORTED and prob >= self.min_confidence:
-            return LanguageResult(detected, round(prob, 4), detected, "model")
-        if detected is not None and detected not in SUPPORTED and prob >= self.other_min_confidence:
+        if best in SUPPORTED and prob >= self.min_confidence:
+            return LanguageResult(best, round(prob, 4), detected, "model")
+        if best is not None and best not in SUPPORTED and prob >= self.other_min_confidence:
             return LanguageResult("other", round(prob, 4), detected, "model")
         # Unsure: combine model probabilities of de/en with the word evidence.
         de_s = probs.get("de", 0.0) + 0.15 * de_h
@@ -232,7 +252,7 @@ class LanguageDetector:
         if max(de_s, en_s) >= 0.4 and abs(de_s - en_s) >= 0.15:
             lang = "de" if de_s > en_s else "en"
             return LanguageResult(lang, round(min(1.0, max(de_s, en_s)), 4), detected, "heuristic")
-        if detected is not None and detected not in SUPPORTED and prob >= 0.5 and n_tokens >= 6:
+        if best is not None and best not in SUPPORTED and prob >= 0.5 and n_tokens >= 6:
             return LanguageResult("other", round(prob, 4), detected, "model")
         return self._fallback(default_language, detected, "fallback")
 

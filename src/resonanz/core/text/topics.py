@@ -44,11 +44,12 @@ class TopicModel:
     """Assigns taxonomy topics to texts; see the module docstring."""
 
     def __init__(self, taxonomy: Taxonomy | None = None, embedder: Any = None, *, max_topics: int = 4,
-                 keyword_bonus: float = 0.03, width: float = 0.02) -> None:
+                 keyword_bonus: float = 0.03, width: float = 0.02, keyword_floor: float = 0.3) -> None:
         self.taxonomy = taxonomy or Taxonomy.load()
         self.max_topics = max_topics
         self.keyword_bonus = keyword_bonus
         self.width = width
+        self.keyword_floor = keyword_floor
         self.head: TextClassifier | None = None
         self._embedder = embedder
         self.keys = self.taxonomy.keys
@@ -167,7 +168,9 @@ class TopicModel:
             if not texts[i]:
                 out.append([])
                 continue
-            idx = [j for j in np.argsort(-row) if row[j] >= 0.5]
+            # a hit: score >= 0.5, or a keyword of the topic occurs and the score has some support
+            idx = [j for j in np.argsort(-row) if row[j] >= 0.5 or
+                   (row[j] >= self.keyword_floor and self._kw[j] is not None and self._kw[j].search(texts[i]))]
             # keep at most max_topics top-level topics (+ their sub-topics)
             roots: list[str] = []
             hits = []

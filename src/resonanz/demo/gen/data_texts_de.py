@@ -76,7 +76,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "price_value": {
         "pos": [
-            "Preis-Leistung {ist} hier wirklich top.",
+            "Preis-Leistung ist hier wirklich top.",
             "Für den Preis bekommt man {sehr} gute Qualität.",
             "Im Sale habe ich {Pa} zum halben Preis bekommen, super Deal.",
             "Die Preise sind fair, vor allem für Clubmitglieder.",

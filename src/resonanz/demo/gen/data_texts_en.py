@@ -116,7 +116,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
 }
 
 OPEN = {
-    "pos": ["Really happy overall.", "In short:", "Hi team,", "Long-time customer here.", "Wow.", "Have to say,"],
+    "pos": ["Really happy overall.", "In short:", "Hi team,", "Long-time customer here.", "Wow.", "Have to say:"],
     "neg": ["Sadly I have to complain.", "{Very} disappointed.", "Not acceptable.", "Hello,", "What is going on?",
             "Dear Sir or Madam,", "Annoying."],
     "mix": ["Mixed feelings.", "Hi,", "Mostly happy, but…", "Quick feedback:"],

@@ -117,6 +117,15 @@ def _short(rng: random.Random, lang: str, topic: str, pol: str, surface: str = "
     return _choose(rng, mod.BLOCKS[topic]["short_" + pol], topic, surface)
 
 
+def _join_sentences(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        if out:
+            out += " " if out[-1] in ".!?…" else ". "
+        out += p
+    return out
+
+
 def _join_contrast(rng: random.Random, lang: str, a: str, b: str) -> str:
     conn = rng.choice((DE if lang == "de" else EN).CONTRAST)
     if lang == "en" and conn in ("though",):
@@ -192,9 +201,9 @@ def compose(
             else:
                 text = f"{parts[0].rstrip('!.')}{rng.choice([' – ', '. ', ', '])}{parts[1]}"
         else:
-            text = ". ".join(p.rstrip(".") for p in parts) if len(parts) > 1 else parts[0]
+            text = _join_sentences(parts)
         if rng.random() < 0.2 and mood in ("pos", "neg", "neu"):
-            text = f"{text.rstrip('.')}. {rng.choice(mod.GENERIC[mood])}"
+            text = _join_sentences([text, rng.choice(mod.GENERIC[mood])])
         return _noise(rng, lang, text, mood, style), title, pii
     sentences: list[str] = []
     if rng.random() < (0.45 if style in ("email", "ticket", "form") else 0.28):
@@ -210,7 +219,7 @@ def compose(
             sentences.append(s)
         if rng.random() < 0.18 and pol in ("pos", "neg"):  # a second sentence on the same topic
             s2 = _sentence(rng, lang, ctx, topic, pol)
-            if s2 not in sentences:
+            if s2[:18] != s[:18] and s2 not in sentences:
                 sentences.append(s2)
         prev_pol = pol
     if rng.random() < 0.3:
@@ -223,6 +232,8 @@ def compose(
                                                               name=ctx.name))
             pii.append(kind)
     text = " ".join(sentences)
+    if sentences[0].endswith(",") and len(sentences) > 1:  # a greeting: the message starts on the next line
+        text = sentences[0] + "\n" + " ".join(sentences[1:])
     if style == "call":
         text = rng.choice(mod.CALL_PREFIX) + text
     if ctx.staff and ctx.staff in text and "NAME" not in pii:

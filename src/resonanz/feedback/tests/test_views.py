@@ -161,3 +161,10 @@ def test_list_uses_a_fixed_number_of_queries_whatever_the_data_size(viewer_clien
     with django_assert_num_queries(LIST_QUERIES + (1 if "channel" in params else 0)):
         response = viewer_client.get(LIST, params)
     assert response.content.decode().count('class="excerpt"') == 50
+
+
+def test_empty_list_shows_zero_count_and_empty_state(viewer_client):
+    html = viewer_client.get(LIST).content.decode()
+    assert "0 Feedbacks" in html and "Noch kein Feedback vorhanden" in html
+    html = viewer_client.get(LIST, {"channel": "email"}).content.decode()
+    assert "0 Feedbacks" in html and "Kein Feedback passt zu diesen Filtern" in html

@@ -285,3 +285,25 @@ def test_unknown_customer_rows_are_rejected_in_skip_mode(write, customers):
     result = import_file(path=path, kind="events", skip_invalid=True)
     assert (result.rows_created, result.rows_rejected) == (1, 1)
     assert errors(result) == [(3, "Kundennummer", "K404", E_UNKNOWN_CUSTOMER)]
+
+
+def test_parallel_reader_gives_the_same_result_as_the_serial_path(write, customers):
+    body = "".join(f"A{i};K{1 + i % 3};23.11.2026 1{i % 10}:05;Text {i};{i % 11};;\n" for i in range(300))
+    body += "A900;K1;morgen;kaputt;9;;\nA901;K404;23.11.2026;wer?;9;;\n"
+    path = write("f.csv", FEEDBACK_HEADER + body)
+    par = import_file(path=path, kind="feedback", skip_invalid=True, parallel=True, chunk_size=64)
+    keys = sorted(Feedback.objects.values_list("dedupe_key", "received_at", "nps", "customer__external_id"))
+    Feedback.objects.all().delete()
+    ser = import_file(path=path, kind="feedback", skip_invalid=True, parallel=False, chunk_size=64)
+    assert sorted(Feedback.objects.values_list("dedupe_key", "received_at", "nps", "customer__external_id")) == keys
+    assert (par.rows_total, par.rows_created, par.rows_rejected) == (302, 300, 2)
+    assert (ser.rows_total, ser.rows_created, ser.rows_rejected) == (302, 300, 2)
+    assert sorted(errors(par)) == sorted(errors(ser)) == [(302, "Datum", "morgen", E_BAD_DATE),
+                                                          (303, "Kundennummer", "K404", E_UNKNOWN_CUSTOMER)]
+
+
+def test_parallel_reader_reports_file_level_errors(write):
+    path = write("f.csv", b"Datum;Kommentar\n" + b"23.11.2026;ok\n" * 5000 + "23.11.2026;Grüße\n".encode("cp1252"))
+    result = import_file(path=path, kind="feedback", parallel=True, encoding="utf-8")
+    assert [e["code"] for e in result.errors] == [E_ENCODING]
+    assert Feedback.objects.count() == 0

@@ -67,6 +67,29 @@ def test_short_snippets_use_word_heuristic(detector: LanguageDetector, text: str
     assert got.language == lang and got.method == "heuristic"
 
 
+@pytest.mark.parametrize(
+    ("text", "detected"),
+    [
+        ("Merci beaucoup", "fr"),
+        ("Gracias", "es"),
+        ("Çok güzel", "tr"),
+        ("Teşekkürler", "tr"),
+        ("Heel goed", "nl"),
+    ],
+)
+def test_short_snippets_in_other_languages_are_other(
+    detector: LanguageDetector, text: str, detected: str
+) -> None:
+    """Umlauts in Turkish ("güzel") are no evidence for German; a confident model wins when no DE/EN word is known."""
+    got = detector.detect_one(text, default_language="de")
+    assert (got.language, got.detected) == ("other", detected)
+
+
+def test_german_dialect_counts_as_german(detector: LanguageDetector) -> None:
+    got = detector.detect_one("Total enttäuscht", default_language="en")
+    assert got.language == "de" and got.detected == "als"
+
+
 @pytest.mark.parametrize("text", ["Super Service", "Top", "OK", "Mega"])
 def test_ambiguous_snippets_fall_back_to_text_default_then_account_default(
     detector: LanguageDetector, text: str

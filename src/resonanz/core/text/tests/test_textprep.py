@@ -108,3 +108,47 @@ def test_edge_case_through_all_rule_components(case: dict[str, Any]) -> None:
     assert signals.intent == case["intent"]
     if case.get("urgent") is not None:
         assert signals.urgent == case["urgent"]
+
+
+def main() -> None:
+    """textprep + language + PII + signals over the shared data sets, texts per CPU-second per stage."""
+    import csv
+
+    from resonanz.core.text.language import LanguageDetector
+    from resonanz.core.text.pii import PiiRedactor
+    from resonanz.core.text.signals import SignalAnalyzer
+
+    datasets = Path(__file__).resolve().parents[5].parent / "shared" / "datasets"
+    csv.field_size_limit(10**8)
+    sets: list[tuple[str, list[str]]] = []
+    if (datasets / "airline_tweets" / "train.csv").exists():
+        with (datasets / "airline_tweets" / "train.csv").open(newline="", encoding="utf-8") as f:
+            sets.append(("airline_tweets", [r["text"] for r in csv.DictReader(f)]))
+    if (datasets / "germeval2017" / "dev.tsv").exists():
+        with (datasets / "germeval2017" / "dev.tsv").open(newline="", encoding="utf-8") as f:
+            rows = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            sets.append(("germeval2017 dev", [r[1] for r in rows if len(r) > 1]))
+    prep, lang, pii, sig = TextPrep(), LanguageDetector(), PiiRedactor(), SignalAnalyzer()
+    for name, texts in sets:
+        batch = [TextInput(str(i), t) for i, t in enumerate(texts)]
+        t0 = time.process_time()
+        prepared = prep.predict(batch)
+        t1 = time.process_time()
+        langs = [lang.detect_one(p.text) for p in prepared]
+        t2 = time.process_time()
+        red = [pii.analyse(p.text) for p in prepared]
+        t3 = time.process_time()
+        sig.predict(
+            [TextInput(b.id, r.redacted) for b, r in zip(batch, red, strict=True)],
+            [x.language for x in langs],
+        )
+        t4 = time.process_time()
+        n = len(texts)
+        print(
+            f"{name}: n={n} per CPU-second: textprep {n / (t1 - t0):,.0f}, language {n / (t2 - t1):,.0f}, "
+            f"pii {n / (t3 - t2):,.0f}, signals {n / (t4 - t3):,.0f}, all four {n / (t4 - t0):,.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
