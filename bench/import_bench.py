@@ -78,6 +78,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--chunk", type=int, default=10_000)
     ap.add_argument("--keep", action="store_true", help="keep the temp directory")
+    ap.add_argument("--serial", action="store_true", help="disable the parallel reader process")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="resonanz-bench-"))
@@ -113,15 +114,18 @@ def main() -> int:
     mapping = {"external_id": "Antwort-ID", "received_at": "Datum", "source": "Quelle", "touchpoint": "Touchpoint",
                "nps": "Weiterempfehlung", "csat": "Zufriedenheit", "text": "Kommentar"}
     t0 = time.perf_counter()
-    result = import_file(path=csv_path, kind="feedback", mapping=mapping, progress=progress, chunk_size=args.chunk)
+    result = import_file(path=csv_path, kind="feedback", mapping=mapping, progress=progress, chunk_size=args.chunk,
+                         parallel=not args.serial)
     ours = time.perf_counter() - t0
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"import: status={result.status} created={result.rows_created:,} rejected={result.rows_rejected:,} "
           f"errors={result.error_count}")
     if result.errors:
         print("  first error:", result.errors[0])
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"ours: {ours:.2f} s = {args.rows / ours:,.0f} rows/s; peak RSS {rss_after:.0f} MB "
-          f"(before import {rss_before:.0f} MB, growth {rss_after - rss_before:.0f} MB)")
+          f"(before import {rss_before:.0f} MB, growth {rss_after - rss_before:.0f} MB, incl. SQLite's 64 MB page "
+          f"cache); reader child process peak RSS {child_rss:.0f} MB")
 
     with connection.cursor() as cur:
         cur.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'feedback_feedback' AND sql IS NOT NULL")

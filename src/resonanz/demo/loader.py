@@ -224,7 +224,8 @@ def demo_load(seed: int = 42, customers: int = 5000, reset: bool = False, progre
     if existing is not None:
         result.skipped = True
         if existing == seed:
-            result.reason = f"demo data for seed {existing} is already loaded"
+            n = Customer.objects.filter(attributes__demo_seed=seed).count()
+            result.reason = f"demo data for seed {existing} is already loaded ({n} demo customers)"
         elif existing == -1:
             result.reason = f"customer {MARKER_ID} exists but is not demo data; use reset=True to replace all data"
         else:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
 from resonanz.core.text.pii import find_pii, redact
@@ -72,50 +71,6 @@ def feedback_stats_for_customer(*, customer_id: int) -> dict[str, Any]:
         "latest_nps": latest["nps"] if latest else None,
         "latest_nps_at": latest["received_at"] if latest else None,
     }
-
-
-# -------------------------------------------------------------------------------------- aggregates
-
-SCORE_SCALES: dict[str, range] = {"nps": range(0, 11), "csat": range(1, 6), "ces": range(1, 8), "rating": range(1, 6)}
-
-
-def feedback_volume(*, now: datetime, windows: Iterable[int] = (30, 90)) -> dict[str, int]:
-    """Feedback received in the last N days for each window (keys ``days_30`` …) and ``total``. One query."""
-    aggregates: dict[str, Any] = {"total": Count("id")}
-    for days in windows:
-        aggregates[f"days_{days}"] = Count("id", filter=Q(received_at__gte=now - timedelta(days=days)))
-    return Feedback.objects.aggregate(**aggregates)
-
-
-def feedback_score_histograms() -> dict[str, dict[int, int]]:
-    """Answers per score value for NPS, CSAT, CES and stars over all feedback (``{"nps": {0: n0, …}}``).
-    One query with conditional counts, whatever the data size; the metrics core turns these into scores."""
-    aggregates = {
-        f"{metric}_{value}": Count("id", filter=Q(**{metric: value}))
-        for metric, scale in SCORE_SCALES.items() for value in scale
-    }
-    row = Feedback.objects.aggregate(**aggregates)
-    return {metric: {v: row[f"{metric}_{v}"] for v in scale} for metric, scale in SCORE_SCALES.items()}
-
-
-def feedback_count_by_channel() -> list[dict[str, Any]]:
-    """``[{"channel": Channel | None, "n": int}]``, largest first (None = no channel)."""
-    from resonanz.journeys.models import Channel
-
-    rows = list(Feedback.objects.values("channel").annotate(n=Count("id")).order_by("-n", "channel"))
-    channels = Channel.objects.in_bulk([r["channel"] for r in rows if r["channel"]])
-    return [{"channel": channels.get(r["channel"]), "n": r["n"]} for r in rows]
-
-
-def feedback_count_by_source() -> list[dict[str, Any]]:
-    """``[{"source": FeedbackSource, "n": int}]``, largest first."""
-    rows = list(Feedback.objects.values("source").annotate(n=Count("id")).order_by("-n", "source"))
-    sources = FeedbackSource.objects.in_bulk([r["source"] for r in rows])
-    return [{"source": sources.get(r["source"]), "n": r["n"]} for r in rows]
-
-
-def feedback_latest(*, limit: int = 10) -> list[Feedback]:
-    return list(feedback_base_queryset()[:limit])
 
 
 @dataclass(frozen=True)

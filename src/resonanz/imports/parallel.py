@@ -9,6 +9,7 @@ keeps memory flat. Platforms without ``fork`` use the serial path.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import queue as queue_mod
 import traceback
@@ -38,13 +39,17 @@ def _produce(q: Any, reader_args: dict[str, Any], kind: str, mapping: dict[str, 
                 rec, errs = validator(row_no, values)
                 if errs:
                     rejected.append((row_no, values, errs))
-                else:
-                    items.append((row_no, values if need_values else None, prepare(rec)))
+                elif need_values:
+                    items.append((row_no, values, prepare(rec)))
+                else:  # parameters only: less to pickle when no row can be rejected by the writer
+                    items.append(prepare(rec))
                 if len(items) >= chunk_size or len(rejected) >= chunk_size:
                     q.put(("rows", items, rejected, total, reader.bytes_read))
                     items, rejected = [], []
             q.put(("rows", items, rejected, total, reader.bytes_read))
-            q.put(("done", total))
+        with open(reader_args["path"], "rb") as fh:  # the parent is still writing the queued chunks
+            sha = hashlib.file_digest(fh, "sha256").hexdigest()
+        q.put(("done", total, sha))
     except IngestError as exc:
         q.put(("fail", exc.message, exc.code, dict(exc.context)))
     except BaseException:  # noqa: BLE001 - reported to the parent
@@ -55,10 +60,11 @@ def _produce(q: Any, reader_args: dict[str, Any], kind: str, mapping: dict[str, 
 
 
 def produce_chunks(*, reader_args: dict[str, Any], kind: str, mapping: dict[str, str], lookups: dict[str, Any],
-                   time_zone: str, prepare: Any, chunk_size: int, need_values: bool
-                   ) -> Iterator[tuple[list[Any], list[Any], int, int]]:
+                   time_zone: str, prepare: Any, chunk_size: int, need_values: bool,
+                   out: dict[str, str] | None = None) -> Iterator[tuple[list[Any], list[Any], int, int]]:
     """Yield ``(items, rejected, rows_read, bytes_read)`` chunks produced by a child process; ``items`` are
-    ``(row_no, values | None, params)``. Raises the child's :class:`IngestError` for file-level problems."""
+    ``(row_no, values, params)`` with ``need_values``, else just ``params``. ``out['sha256']`` receives the file's
+    hash. Raises the child's :class:`IngestError` for file-level problems."""
     ctx = mp.get_context("fork")
     q = ctx.Queue(maxsize=QUEUE_CHUNKS)
     proc = ctx.Process(target=_produce, args=(q, reader_args, kind, mapping, lookups, time_zone, prepare,
@@ -75,6 +81,8 @@ def produce_chunks(*, reader_args: dict[str, Any], kind: str, mapping: dict[str,
             if msg[0] == "rows":
                 yield msg[1], msg[2], msg[3], msg[4]
             elif msg[0] == "done":
+                if out is not None:
+                    out["sha256"] = msg[2]
                 return
             elif msg[0] == "fail":
                 raise IngestError(msg[1], code=msg[2], **msg[3])

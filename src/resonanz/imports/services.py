@@ -258,6 +258,28 @@ def import_file(
     if batch is not None:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
     work_dir = _work_dir(batch)
+    sha: dict[str, str] = {}  # the parallel reader hashes the file while the parent writes
+    try:
+        return _import(path=path, kind=kind, mapping=mapping, skip_invalid=skip_invalid, source=source,
+                       delimiter=delimiter, encoding=encoding, file_format=file_format, dry_run=dry_run,
+                       batch=batch, progress=progress, chunk_size=chunk_size, parallel=parallel, work_dir=work_dir,
+                       sha=lambda: sha.get("sha256") or (_file_sha256(path) if path.exists() else ""),
+                       sha_box=sha, started=started)
+    except Exception as exc:
+        if batch is not None:  # never leave a batch "running" after a crash
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.FAILED, finished_at=timezone.now(),
+                errors=[{"row": None, "column": None, "field": None, "value": "", "code": "E100",
+                         "reason": f"internal error: {exc}"[:1000]}],
+            )
+        raise
+
+
+def _import(*, path: Path, kind: str, mapping: dict[str, str] | None, skip_invalid: bool, source: str | None,
+            delimiter: str | None, encoding: str | None, file_format: str | None, dry_run: bool,
+            batch: ImportBatch | None, progress: Callable[[ImportProgress], None] | None, chunk_size: int,
+            parallel: bool | None, work_dir: Path, sha: Callable[[], str], sha_box: dict[str, str],
+            started: float) -> ImportResult:
     result = ImportResult(kind=kind, status=ImportStatus.FAILED, batch_id=batch.pk if batch else None,
                           dry_run=dry_run)
     rejects: _Rejects | None = None
@@ -267,7 +289,7 @@ def import_file(
     except IngestError as exc:
         rejects = _Rejects(work_dir, [])
         rejects.add(None, None, _errors_of(exc))
-        return _finish(result, batch, rejects, started, path)
+        return _finish(result, batch, rejects, started, sha)
     with reader:
         info = reader.info
         result.file_format, result.encoding, result.delimiter = info.format, info.encoding, info.delimiter
@@ -280,7 +302,7 @@ def import_file(
             validator = compile_validator(kind, header, mapping, lookups=lookups, time_zone=settings.TIME_ZONE)
         except IngestError as exc:
             rejects.add(None, None, _errors_of(exc))
-            return _finish(result, batch, rejects, started, path)
+            return _finish(result, batch, rejects, started, sha)
         writer = WRITERS[kind](batch_id=batch.pk if batch else None, mapping=mapping, context=context)
         job_id = batch.job_id if batch else None
         total = valid = 0
@@ -307,7 +329,7 @@ def import_file(
                                      "delimiter": info.delimiter or None, "max_bytes": None},
                         kind=kind, mapping=mapping, lookups=lookups, time_zone=settings.TIME_ZONE,
                         prepare=writer.prepare, chunk_size=chunk_size,  # type: ignore[attr-defined]
-                        need_values="customer_external_id" in mapping,
+                        need_values="customer_external_id" in mapping, out=sha_box,
                     )
                     for items, rejected, total, bytes_read in chunks:
                         for row_no, values, errs in rejected:
@@ -344,14 +366,14 @@ def import_file(
             result.rows_total = total
             rejects.add(None, None, _errors_of(exc))
             result.rows_created = result.rows_updated = result.rows_unchanged = 0
-            return _finish(result, batch, rejects, started, path)
+            return _finish(result, batch, rejects, started, sha)
         result.rows_rejected = rejects.rows
         blocked = bool(rejects.rows) and not skip_invalid
         if total > 0 and not blocked:
             result.status = ImportStatus.DONE
         if blocked or total == 0:
             result.rows_created = result.rows_updated = result.rows_unchanged = 0
-        return _finish(result, batch, rejects, started, path)
+        return _finish(result, batch, rejects, started, sha)
 
 
 def _report(progress: Callable[[ImportProgress], None] | None, job_id: int | None, rows: int, bytes_read: int,
@@ -364,7 +386,7 @@ def _report(progress: Callable[[ImportProgress], None] | None, job_id: int | Non
 
 
 def _finish(result: ImportResult, batch: ImportBatch | None, rejects: _Rejects, started: float,
-            path: Path) -> ImportResult:
+            sha: Callable[[], str]) -> ImportResult:
     result.errors = rejects.errors
     result.error_count = rejects.error_count
     result.rejected_file, result.errors_file = rejects.close()
@@ -380,7 +402,7 @@ def _finish(result: ImportResult, batch: ImportBatch | None, rejects: _Rejects, 
             rows_unchanged=result.rows_unchanged, rows_rejected=result.rows_rejected, errors=result.errors,
             rejected_file=result.rejected_file, file_format=result.file_format, encoding=result.encoding,
             delimiter=result.delimiter, mapping=result.mapping, options=options,
-            file_sha256=_file_sha256(path) if path.exists() else "",
+            file_sha256=sha(),
         )
         batch.refresh_from_db()
     return result

@@ -285,9 +285,13 @@ class FeedbackWriter(BaseWriter):
 
     def write(self, rows: list[Row]) -> WriteResult:
         prepare = self.prepare
-        return self.write_prepared([(row_no, values, prepare(rec)) for row_no, values, rec in rows])
+        if "customer_external_id" in self.mapping:
+            return self.write_prepared([(row_no, values, prepare(rec)) for row_no, values, rec in rows])
+        return self.write_prepared([prepare(rec) for _, _, rec in rows])
 
-    def write_prepared(self, items: list[tuple[int, list[str] | None, tuple[Any, ...]]]) -> WriteResult:
+    def write_prepared(self, items: list[Any]) -> WriteResult:
+        """Write prepared rows: ``(row_no, values, params)`` triples when customer ids must be resolved (the
+        mapping has ``customer_external_id``), else plain ``params`` tuples."""
         result = WriteResult()
         if "customer_external_id" in self.mapping:
             cache = self.customers.resolve({p[3] for _, _, p in items if p[3]})
@@ -305,7 +309,7 @@ class FeedbackWriter(BaseWriter):
                     p = (*p[:3], pk, *p[4:])
                 params.append(p)
         else:
-            params = [p for _, _, p in items]
+            params = items
         if params:
             with connection.cursor() as cur:
                 cur.executemany(self.sql, params)

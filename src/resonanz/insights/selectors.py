@@ -179,9 +179,10 @@ def by_dimension(wh: Warehouse, gf: GlobalFilter, dim: str, names: dict[str, str
     rows = []
     for r in df.itertuples(index=False):
         code = getattr(r, dim)
+        code = code if isinstance(code, str) else ""
         n = int(r.nps_n)
         rows.append({
-            "code": code or "", "label": names.get(code, code) if code else _("ohne Angabe"), "volume": int(r.volume),
+            "code": code, "label": names.get(code, code) if code else _("ohne Angabe"), "volume": int(r.volume),
             "nps": clean(100.0 * (r.promoters - r.detractors) / n) if n else None, "nps_n": n,
             "negative_share": clean(100.0 * r.negative / r.sentiment_n) if r.sentiment_n else None,
             "url": gf.feedback_url(**({dim: code} if code else {})),
@@ -230,7 +231,13 @@ def topic_rows(table: pd.DataFrame, gf: GlobalFilter, names: dict[str, str]) -> 
 
 
 def current_alerts(wh: Warehouse, gf: GlobalFilter, names: dict[str, dict[str, str]], *, limit: int = 12) -> list[dict[str, Any]]:
-    found = core_alerts.detect(wh, gf.kpi(), since=gf.start, until=gf.end)
+    state = ("alerts", wh.watermark("feedback_id"), wh.watermark("analysed_at"), gf.cache_key())
+    with _driver_lock:
+        found = _driver_cache.get(state)
+    if found is None:
+        found = core_alerts.detect(wh, gf.kpi(), since=gf.start, until=gf.end)
+        with _driver_lock:
+            _driver_cache[state] = found
     rows = []
     for a in found[:limit]:
         parts = []

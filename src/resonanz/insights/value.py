@@ -215,3 +215,16 @@ def _risk_rows(scored: pd.DataFrame, per: pd.DataFrame) -> list[dict[str, Any]]:
                    for f, v, w in r.factors]
         rows.append({"customer": cust, "risk": _finite(r.risk), "factors": factors, "clv": _finite(clv.get(cust.id))})
     return rows
+
+
+def retention_rows(matrix: pd.DataFrame) -> tuple[list[dict[str, Any]], list[str], list[list[float | None]], list[str]]:
+    """The retention matrix as table rows and heatmap arrays (percent; unobservable cells None)."""
+    if matrix is None or matrix.empty:
+        return [], [], [], []
+    months = [c for c in matrix.columns if c != "customers"]
+    rows, z = [], []
+    for cohort, r in matrix.iterrows():
+        cells = [None if pd.isna(r[m]) else round(100.0 * float(r[m]), 1) for m in months]
+        rows.append({"cohort": str(cohort), "customers": int(r["customers"]), "cells": cells})
+        z.append(cells)
+    return rows, [str(m) for m in months], z, [str(c) for c in matrix.index]

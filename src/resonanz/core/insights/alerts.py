@@ -63,12 +63,12 @@ def _filled(df: pd.DataFrame, dims: Sequence[str], bucket: str, freq: str) -> pd
 
 def detect(
     wh: Warehouse, flt: KpiFilter, *, since: date | None, until: date | None, grain: str = "month",
-    series: Sequence[tuple[str, ...]] = SERIES, min_history: int = 6, min_volume: int = 5,
+    series: Sequence[tuple[str, ...]] = SERIES, min_history: int = 6, min_volume: int = 10, min_trials: int = 30,
     z_threshold: float = 4.0, alpha: float = 1e-4,
 ) -> list[InsightAlert]:
     """Alerts whose bucket starts in [since, until) (``None`` = open). ``flt`` filters channel/region/language;
-    its period is ignored so the baseline has history. Keys with fewer than ``min_volume`` items in the judged
-    bucket are skipped (no alerts on a handful of answers)."""
+    its period is ignored so the baseline has history. Buckets with fewer than ``min_volume`` items (volume) or
+    ``min_trials`` answers (rates) are not alerted on (no alerts on a handful of answers)."""
     freq_code, pandas_freq = _FREQ[grain]
     base = KpiFilter(end=flt.end, channels=flt.channels, regions=flt.regions, languages=flt.languages)
     found: list[InsightAlert] = []
@@ -79,8 +79,19 @@ def detect(
         if df.empty:
             continue
         full = _filled(df, dims, grain, pandas_freq)
+        judged = full
+        if since is not None:
+            judged = judged[judged["bucket"] >= pd.Timestamp(since)]
+        if until is not None:
+            judged = judged[judged["bucket"] < pd.Timestamp(until)]
         for metric, (value, trials) in METRICS.items():
-            frame = full[[*dims, "bucket", value, *([trials] if trials else [])]].copy()
+            # only keys that reach the minimum size in a judged bucket can alert: skip the rest (speed)
+            need = judged[judged[trials or "volume"] >= (min_trials if trials else min_volume)]
+            keys = need[list(dims)].drop_duplicates()
+            if keys.empty:
+                continue
+            sub = full.merge(keys, on=list(dims), how="inner")
+            frame = sub[[*dims, "bucket", value, *([trials] if trials else [])]].copy()
             frame = frame.rename(columns={value: "k" if trials else "n", **({trials: "n"} if trials else {})})
             if trials:
                 alerts = detect_anomalies(frame, by=list(dims), freq=freq_code, value="k", trials="n",
@@ -89,16 +100,17 @@ def detect(
                 alerts = detect_anomalies(frame, by=list(dims), freq=freq_code, value="n",
                                           min_history=min_history, z_threshold=z_threshold, alpha=alpha,
                                           min_expected=1.0)
-            found.extend(_keep(alerts, dims, metric, full, since, until, min_volume))
+            found.extend(_keep(alerts, dims, metric, sub, since, until, min_trials if trials else min_volume,
+                               trials or "volume"))
     found.sort(key=lambda a: (-abs(a.z), a.bucket))
     return found
 
 
 def _keep(alerts: list[Alert], dims: Sequence[str], metric: str, full: pd.DataFrame, since: date | None,
-          until: date | None, min_volume: int) -> list[InsightAlert]:
+          until: date | None, min_volume: int, size_col: str) -> list[InsightAlert]:
     out = []
     volume = {(tuple(str(v) for v in row[:-2]), row[-2]): row[-1]
-              for row in full[[*dims, "bucket", "volume"]].itertuples(index=False)}
+              for row in full[[*dims, "bucket", size_col]].itertuples(index=False)}
     for a in alerts:
         day = a.bucket.date()
         if (since and day < since) or (until and day >= until):

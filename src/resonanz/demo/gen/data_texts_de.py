@@ -13,6 +13,7 @@ from __future__ import annotations
 BLOCKS: dict[str, dict[str, list[str]]] = {
     "delivery": {
         "pos": [
+            "Trotz Feiertag kam alles pünktlich, sogar mit Lieferfenster per SMS.", "Die Packstation-Lieferung hat reibungslos geklappt.",
             "Die Lieferung kam {sehr} schnell, schon nach {x} Tagen war alles da.",
             "Bestellt am Abend, zwei Tage später stand das Paket vor der Tür.",
             "Versand war super schnell und gut verpackt.",
@@ -25,6 +26,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "Versand und Zustellung haben reibungslos geklappt.",
         ],
         "neg": [
+            "Die Lieferung sollte am Freitag kommen, kam dann am Mittwoch darauf.", "Der Fahrer hat nicht mal geklingelt, nur einen Zettel eingeworfen.",
             "Die Lieferung hat {d} Tage gedauert, angekündigt waren 2-3.",
             "Mein Paket war {d} Tage unterwegs und die Sendungsverfolgung hat tagelang nichts angezeigt.",
             "Die Lieferung hat ewig gedauert.",
@@ -46,6 +48,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "product_quality": {
         "pos": [
+            "Sehr leicht und trotzdem stabil, genau was ich gesucht habe.", "{P} {hat} mich auf der Hüttentour nicht im Stich gelassen.",
             "{P} {ist} {sehr} hochwertig verarbeitet.",
             "Ich habe {Pa} jetzt auf mehreren Touren getestet und bin {sehr} zufrieden.",
             "[jackets,boots,tents,backpacks]Die Qualität überzeugt mich, {es} {hat} den ersten Regentag problemlos überstanden.",
@@ -58,6 +61,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "[jackets,tents]Die Funktion ist wirklich klasse, auch bei Wind und Regen.",
         ],
         "neg": [
+            "Schon beim Auspacken roch {P} stark nach Chemie.", "Die Farbe ist nach zwei Wäschen total verblasst.",
             "{P} {ist} schon nach {x} Wochen kaputt gegangen.",
             "[jackets,backpacks,tents,boots,bike]Die Naht hat sich nach der zweiten Tour gelöst.",
             "[jackets,backpacks,tents]Der Reißverschluss klemmt ständig, für den Preis eine Frechheit.",
@@ -76,6 +80,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "price_value": {
         "pos": [
+            "Der Clubrabatt lohnt sich wirklich.", "Für Markenqualität ein fairer Preis.",
             "Preis-Leistung ist hier wirklich top.",
             "Für den Preis bekommt man {sehr} gute Qualität.",
             "Im Sale habe ich {Pa} zum halben Preis bekommen, super Deal.",
@@ -85,6 +90,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "Das Preis-Leistungs-Verhältnis stimmt einfach.",
         ],
         "neg": [
+            "Beim Konkurrenten gibt es {Pa} 40 Euro günstiger.", "Die Clubvorteile sind kaum der Rede wert.",
             "Die Preise sind {sehr} gestiegen, {betrag} für {Pa} ist einfach zu viel.",
             "Zwei Wochen nach meinem Kauf war {P} 30 % günstiger, ärgerlich.",
             "Für {betrag} erwarte ich deutlich mehr.",
@@ -99,6 +105,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "customer_service": {
         "pos": [
+            "Die Dame an der Hotline war unglaublich nett und hat sich sofort gekümmert.", "Schnelle, unkomplizierte Lösung per Chat, so muss das sein.",
             "Der Kundenservice war {sehr} freundlich und hat mein Problem sofort gelöst.",
             "{staff} vom Kundenservice hat mir {sehr} geholfen, vielen Dank!",
             "Am Telefon wurde mir schnell und unkompliziert geholfen.",
@@ -109,6 +116,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "Endlich mal ein Kundenservice, der zuhört.",
         ],
         "neg": [
+            "Die Hotline ist nur werktags bis 16 Uhr erreichbar, das ist zu wenig.", "Ich habe drei verschiedene Antworten auf dieselbe Frage bekommen.",
             "Den Kundenservice erreicht man praktisch nicht, ich hing {x}0 Minuten in der Warteschleife.",
             "Auf meine E-Mail habe ich nach {d} Tagen immer noch keine Antwort.",
             "Der Mitarbeiter am Telefon war unfreundlich und {sehr} genervt.",
@@ -126,6 +134,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "returns_refunds": {
         "pos": [
+            "Rückgabe im Laden ging ganz ohne Kassenbon, super kulant.", "Das Rücksendeetikett lag gleich im Paket, sehr praktisch.",
             "Die Rücksendung war {sehr} einfach, Etikett ausdrucken und fertig.",
             "Das Geld für die Retoure war nach {x} Tagen wieder auf dem Konto.",
             "Umtausch in der Filiale {store} ging problemlos.",
@@ -133,6 +142,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "Die Erstattung kam schneller als erwartet.",
         ],
         "neg": [
+            "Für die Retoure muss man einen Drucker haben, ein QR-Code wäre zeitgemäß.", "Die Gutschrift kam, aber ohne die Versandkosten.",
             "Ich warte seit {d} Tagen auf die Erstattung für meine Rücksendung.",
             "Die Retoure ist angeblich nie angekommen, obwohl ich den Einlieferungsbeleg habe.",
             "Für die Rücksendung musste ich selbst Porto zahlen, das stand nirgends.",
@@ -151,6 +161,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "website_app": {
         "pos": [
+            "Die Größenberatung im Shop hat gut gepasst.", "Die Merkliste in der App ist praktisch.",
             "Die App ist übersichtlich und die Filter funktionieren gut.",
             "Im Onlineshop findet man {sehr} schnell, was man sucht.",
             "Die Produktbeschreibungen sind ausführlich und hilfreich.",
@@ -159,6 +170,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
             "Die Verfügbarkeitsanzeige für die Filialen ist praktisch.",
         ],
         "neg": [
+            "Die Website lädt ewig, vor allem die Bilder.", "Die App meldet mich ständig ab.",
             "Die App stürzt beim Bezahlen ständig ab.",
             "Im Checkout der App hängt es jedes Mal beim letzten Schritt.",
             "Die Website ist auf dem Handy {sehr} langsam.",
@@ -214,6 +226,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     },
     "advice_staff": {
         "pos": [
+            "Man hat mir in Ruhe fünf Paar Schuhe zum Probieren gebracht.", "Super ehrliche Beratung, ich habe mich nie bedrängt gefühlt.", "Die Beratung im Laden war super, echt kompetente Leute.",
             "Die Beratung in der Filiale {store} war {sehr} kompetent.",
             "{staff} hat sich viel Zeit genommen und mich super beraten.",
             "{staff} hat mir {sehr} geholfen, die richtigen Schuhe zu finden.",
@@ -295,11 +308,11 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
 OPEN = {
     "pos": ["Ich bin rundum zufrieden.", "Kurz und knapp:", "Was soll ich sagen:", "Bin seit Jahren Kunde und immer zufrieden.",
             "Zweite Bestellung hier und wieder begeistert.", "Hallo zusammen,", "Liebes Gipfelwerk-Team,",
-            "Wow.", "Ich muss euch mal loben.", "Vorweg: alles super."],
+            "Wow.", "Ich muss euch mal loben.", "Vorweg: alles super.", "Kann ich nur empfehlen.", "Endlich mal ein Shop, der es richtig macht."],
     "neg": ["Leider muss ich mich beschweren.", "Ich bin {sehr} enttäuscht.", "So geht das nicht.",
             "Sehr geehrte Damen und Herren,", "Hallo,", "Ich kaufe eigentlich gern bei euch, aber diesmal nicht.",
             "Was ist bei euch eigentlich los?", "Ärgerlich.", "Ich weiß nicht, wo ich anfangen soll.",
-            "Zum wiederholten Mal:"],
+            "Zum wiederholten Mal:", "Ich bin wirklich sauer.", "Das ist jetzt schon das zweite Mal."],
     "mix": ["Gemischte Gefühle.", "Teils, teils.", "Grundsätzlich zufrieden, aber…", "Hallo,", "Kurzes Feedback:"],
     "neu": ["Hallo,", "Kurze Info:", "Zur Bestellung:"],
 }

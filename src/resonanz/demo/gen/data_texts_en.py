@@ -6,10 +6,10 @@ from __future__ import annotations
 
 BLOCKS: dict[str, dict[str, list[str]]] = {
     "delivery": {
-        "pos": ["Delivery was {very} fast, everything arrived within {x} days.", "Ordered on Sunday, arrived on Tuesday.",
+        "pos": ["Delivered a day early, great communication.", "Delivery was {very} fast, everything arrived within {x} days.", "Ordered on Sunday, arrived on Tuesday.",
                 "Shipping was quick and the parcel was well packed.", "Arrived on time, tracking worked fine.",
                 "Surprisingly fast delivery, even to the UK.", "Everything arrived complete and in good shape."],
-        "neg": ["Delivery took {d} days although 2-3 were promised.", "My parcel has been stuck for {d} days and tracking shows nothing.",
+        "neg": ["The courier left the parcel in the rain outside my door.", "Delivery took {d} days although 2-3 were promised.", "My parcel has been stuck for {d} days and tracking shows nothing.",
                 "Delivery took forever.", "Still waiting for my order after {d} days, {very} frustrating.",
                 "The parcel arrived damaged, box torn open.", "Tracking says delivered but nothing arrived here.",
                 "Needed {P} for the weekend trip, it came {d} days late.", "Delivery was rescheduled three times without explanation.",
@@ -19,10 +19,10 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
         "short_neg": ["Delivery late", "Parcel never arrived", "Where is my order?", "Package damaged"],
     },
     "product_quality": {
-        "pos": ["{P} {is} {very} well made.", "I've taken {P} on several hikes now and I'm {very} happy.",
+        "pos": ["Light but sturdy, exactly what I was looking for.", "Survived a week in the Dolomites without a scratch.", "{P} {is} {very} well made.", "I've taken {P} on several hikes now and I'm {very} happy.",
                 "[jackets,boots,tents,backpacks]Great quality, {it} survived a full day of rain.", "{P} {is} worth every penny.",
                 "After {x} weeks of heavy use {it} still look{s} brand new.", "Solid materials and stitching, feels built to last."],
-        "neg": ["{P} broke after just {x} weeks.", "[jackets,backpacks,tents,boots,bike]The seam came apart on the second trip.",
+        "neg": ["The colour faded after two washes.", "{P} broke after just {x} weeks.", "[jackets,backpacks,tents,boots,bike]The seam came apart on the second trip.",
                 "[jackets,backpacks,tents]The zip keeps getting stuck, not acceptable at this price.", "[jackets,boots,tents,backpacks]{P} {is} not waterproof even though it's advertised as such.",
                 "Quality has gone {very} downhill compared to a few years ago.", "[backpacks,climbing,bike,boots]A buckle snapped on the first outing.",
                 "[boots]The sole started peeling off after {x} weeks.", "Feels cheap, not what I expected."],
@@ -39,10 +39,10 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
         "short_pos": ["Good value"], "short_neg": ["Way too expensive", "Overpriced"],
     },
     "customer_service": {
-        "pos": ["Customer service was {very} friendly and sorted it out right away.", "{staff} from customer service was {very} helpful, thank you!",
+        "pos": ["The lady on the hotline was incredibly kind and sorted it right away.", "Customer service was {very} friendly and sorted it out right away.", "{staff} from customer service was {very} helpful, thank you!",
                 "Got a helpful answer to my email the same day.", "The chat agent solved my issue in {x} minutes.",
                 "Very accommodating, they sent a replacement without any hassle."],
-        "neg": ["Customer service is impossible to reach, I was on hold for {x}0 minutes.", "No reply to my email after {d} days.",
+        "neg": ["I got three different answers to the same question.", "Customer service is impossible to reach, I was on hold for {x}0 minutes.", "No reply to my email after {d} days.",
                 "The agent on the phone was rude and {very} dismissive.", "The chat only gives canned answers, no real help.",
                 "I was promised a call back that never came.", "My complaint was simply ignored.",
                 "They closed my ticket even though nothing was solved."],
@@ -52,7 +52,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     "returns_refunds": {
         "pos": ["The return was {very} easy, print the label and done.", "Refund arrived within {x} days.",
                 "Exchange in the {store} store was no problem at all."],
-        "neg": ["I've been waiting {d} days for my refund.", "They claim my return never arrived although I have the receipt.",
+        "neg": ["The refund came but without the shipping costs.", "I've been waiting {d} days for my refund.", "They claim my return never arrived although I have the receipt.",
                 "I had to pay return postage myself, that wasn't mentioned anywhere.", "The returns portal didn't work.",
                 "I only got a voucher instead of my money back.", "Return rejected because the tag was removed, ridiculous.",
                 "Sent {P} back {w} weeks ago and still no refund.", "The refund process is {very} confusing."],
@@ -62,7 +62,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
     "website_app": {
         "pos": ["The app is clear and the filters work well.", "Easy to find what you need in the web shop.",
                 "Product descriptions are detailed and helpful.", "The new app version is much smoother."],
-        "neg": ["The app keeps crashing at checkout.", "App checkout freezes at the last step every time.",
+        "neg": ["The app keeps logging me out.", "The app keeps crashing at checkout.", "App checkout freezes at the last step every time.",
                 "The website is {very} slow on mobile.", "Search doesn't even find products you sell.",
                 "My cart in the app just emptied itself.", "After the update the app doesn't load at all."],
         "neu": ["App works, mostly."],
@@ -84,7 +84,7 @@ BLOCKS: dict[str, dict[str, list[str]]] = {
         "short_pos": ["Great selection"], "short_neg": ["Always sold out"],
     },
     "advice_staff": {
-        "pos": ["The advice in the {store} store was {very} knowledgeable.", "{staff} took a lot of time and gave me great advice.",
+        "pos": ["They let me try on five pairs of boots without any pressure.", "Really honest advice, never felt pushed.", "The advice in the {store} store was {very} knowledgeable.", "{staff} took a lot of time and gave me great advice.",
                 "Staff really know their stuff, you can tell they're out in the mountains themselves.",
                 "Honest advice, they even recommended the cheaper model.", "Friendly and expert staff, exactly how it should be."],
         "neg": ["Nobody in the store seemed to care.", "The sales guy clearly knew nothing about climbing gear.",

@@ -33,15 +33,15 @@ def test_small_world_customers_are_a_prefix_of_the_big_world():
 
 
 def test_default_size_volumes_are_reached_quickly():
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: stable on a busy machine
     d = generate(seed=42, customers=5000)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     counts = d.counts()
     assert counts["customers"] == 5000
     assert counts["orders"] >= 10_000
     assert counts["events"] >= 50_000
     assert counts["feedback"] >= 8_000
-    assert elapsed < 30, f"generation took {elapsed:.1f}s"
+    assert elapsed < 20, f"generation took {elapsed:.1f}s CPU"
 
 
 def test_events_use_default_touchpoints_and_all_five_phases():
