@@ -219,16 +219,31 @@ def feedback_ids_needing_analysis(*, limit: int | None = None) -> list[int]:
     return list(qs[:limit] if limit else qs)
 
 
+JOB_CHUNK = 10_000
+
+
 def analysis_enqueue(*, feedback_ids: Iterable[int] | None = None, user: Any = None, label: str = "") -> int | None:
-    """Create a job and enqueue the analysis task on commit. ``None`` = every item without analysis."""
+    """Create job(s) and enqueue the analysis task on commit; ``None`` = every item without an analysis.
+    Explicit ids are split into jobs of at most JOB_CHUNK items. Returns the first job's id."""
     from resonanz.analysis.tasks import analyze_feedback_task
     from resonanz.jobs.services import job_create
 
-    ids = list(feedback_ids) if feedback_ids is not None else None
-    job = job_create(kind="analysis", label=label or "Textanalyse", user=user, total=len(ids) if ids is not None else None,
-                     params={"feedback_ids": ids} if ids is not None and len(ids) <= 10_000 else {})
-    transaction.on_commit(lambda: analyze_feedback_task.enqueue(job_id=job.pk))
-    return job.pk
+    if feedback_ids is None:
+        chunks: list[list[int] | None] = [None]
+    else:
+        ids = list(feedback_ids)
+        if not ids:
+            return None
+        chunks = [ids[i : i + JOB_CHUNK] for i in range(0, len(ids), JOB_CHUNK)]
+    first: int | None = None
+    for chunk in chunks:
+        job = job_create(kind="analysis", label=label or "Textanalyse", user=user,
+                         total=len(chunk) if chunk is not None else None,
+                         params={"feedback_ids": chunk} if chunk is not None else {})
+        job_id = job.pk
+        transaction.on_commit(lambda job_id=job_id: analyze_feedback_task.enqueue(job_id=job_id))
+        first = first or job_id
+    return first
 
 
 # ---- corrections ------------------------------------------------------------------------------------------

@@ -83,6 +83,13 @@ def demo(
     from resonanz.demo.loader import demo_load
 
     demo_load(seed=seed, customers=customers, reset=reset, progress=True)
+    from resonanz.analysis.services import analysis_enqueue, feedback_ids_needing_analysis
+
+    pending = len(feedback_ids_needing_analysis())
+    if pending:
+        job_id = analysis_enqueue(label="Demo: Textanalyse")
+        typer.echo(f"Text analysis of {pending} feedback items queued (job #{job_id}); the worker processes it "
+                   "in the background — progress at /jobs/.")
     from resonanz.accounts.services import user_create
 
     _u, pw = user_create(username="admin", role="admin")

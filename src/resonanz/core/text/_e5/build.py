@@ -22,7 +22,7 @@ from pathlib import Path
 from resonanz.core.errors import TextAnalysisError
 from resonanz.core.text._e5.modelfile import file_sha256, read_model_file
 
-GRAPH_VERSION = 1  # bump when the graph or the quantisation recipe changes: the cache file name changes
+GRAPH_VERSION = 2  # bump when the graph or the quantisation recipe changes: the cache file name changes
 MODEL_STEM = f"e5-small-int8.v{GRAPH_VERSION}"
 # 7-bit weights: on x86 CPUs without VNNI, ONNX Runtime's u8s8 kernels can saturate int16 sums with full-range
 # int8 weights. With reduce_range the file (and the vectors) are the same on every machine.
