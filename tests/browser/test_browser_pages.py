@@ -72,3 +72,16 @@ def test_language_switch_to_english(page, login_as):
     nav = page.locator("nav.mainnav").inner_text()
     assert "Overview" in nav and "Customers" in nav
     assert page.url.endswith("/feedback/")
+
+
+def test_customer_timeline_load_more_appends_older_items(page, login_as, make_customer, make_event):
+    login_as("viewer")
+    c = make_customer()
+    for i in range(55):
+        make_event(customer=c, occurred_at=T0 + timedelta(minutes=i), type=f"typ{i:02d}")
+    page.goto(f"/customers/{c.pk}/")
+    assert page.locator("#timeline li.tl-item").count() == 50
+    page.click("#timeline li.load-more a")
+    page.wait_for_function("document.querySelectorAll('#timeline li.tl-item').length === 55")
+    assert page.locator("#timeline li.load-more").count() == 0
+    assert page.locator("#timeline li.tl-item").last.inner_text().count("typ00") == 1

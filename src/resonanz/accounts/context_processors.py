@@ -12,6 +12,7 @@ NAV = [
     ("insights:overview", _("Übersicht"), "feedback.view_feedback"),
     ("feedback:list", _("Feedback"), "feedback.view_feedback"),
     ("customers:list", _("Kunden"), "customers.view_customer"),
+    ("imports:list", _("Importe"), "imports.view_importbatch"),
     ("journeys:index", _("Journeys"), "journeys.view_event"),
     ("segments:index", _("Segmente & Personas"), "customers.view_customer"),
     ("loop:index", _("Fälle & Maßnahmen"), "feedback.view_feedback"),

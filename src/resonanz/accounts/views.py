@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from resonanz.accounts.roles import ROLES
-from resonanz.journeys import selectors as journey_selectors
 from resonanz.feedback import selectors as feedback_selectors
+from resonanz.journeys import selectors as journey_selectors
 
 
 @permission_required("feedback.view_feedbacksource", raise_exception=True)

@@ -37,7 +37,7 @@ from resonanz.core.ingest import (
 )
 from resonanz.core.ingest.errors import E_HEADER_ONLY, E_UNKNOWN_SOURCE, RowError
 from resonanz.core.ingest.mapping import Suggestion
-from resonanz.feedback.models import FeedbackSource
+from resonanz.feedback.models import Feedback, FeedbackSource
 from resonanz.imports import parallel as _parallel
 from resonanz.imports.models import ImportBatch, ImportKind, ImportStatus
 from resonanz.imports.writers import WRITERS, Row
@@ -260,11 +260,11 @@ def import_file(
     work_dir = _work_dir(batch)
     sha: dict[str, str] = {}  # the parallel reader hashes the file while the parent writes
     try:
-        return _import(path=path, kind=kind, mapping=mapping, skip_invalid=skip_invalid, source=source,
-                       delimiter=delimiter, encoding=encoding, file_format=file_format, dry_run=dry_run,
-                       batch=batch, progress=progress, chunk_size=chunk_size, parallel=parallel, work_dir=work_dir,
-                       sha=lambda: sha.get("sha256") or (_file_sha256(path) if path.exists() else ""),
-                       sha_box=sha, started=started)
+        result = _import(path=path, kind=kind, mapping=mapping, skip_invalid=skip_invalid, source=source,
+                         delimiter=delimiter, encoding=encoding, file_format=file_format, dry_run=dry_run,
+                         batch=batch, progress=progress, chunk_size=chunk_size, parallel=parallel, work_dir=work_dir,
+                         sha=lambda: sha.get("sha256") or (_file_sha256(path) if path.exists() else ""),
+                         sha_box=sha, started=started)
     except Exception as exc:
         if batch is not None:  # never leave a batch "running" after a crash
             ImportBatch.objects.filter(pk=batch.pk).update(
@@ -273,6 +273,17 @@ def import_file(
                          "reason": f"internal error: {exc}"[:1000]}],
             )
         raise
+    if kind == ImportKind.FEEDBACK and not dry_run and result.rows_created and batch is not None:
+        _enqueue_analysis(batch=batch, user=user)
+    return result
+
+
+def _enqueue_analysis(*, batch: ImportBatch, user: Any) -> None:
+    """New feedback goes to the text analysis (language, PII redaction, sentiment, topics …) in the background."""
+    from resonanz.analysis.services import analysis_enqueue
+
+    ids = list(Feedback.objects.filter(import_batch=batch, analysis__isnull=True).values_list("id", flat=True))
+    analysis_enqueue(feedback_ids=ids, user=user, label=f"Textanalyse: {batch.file_name}")
 
 
 def _import(*, path: Path, kind: str, mapping: dict[str, str] | None, skip_invalid: bool, source: str | None,

@@ -72,11 +72,13 @@ def driver_matrix(rows: list[dict[str, Any]], overall_nps: float | None) -> dict
                        "line": {"dash": "dot", "color": GREY}})
     return {
         "data": [{"type": "scatter", "mode": "markers+text", "x": [r["importance"] for r in pts],
-                  "y": [r["nps_with"] for r in pts], "text": [str(r["label"]) for r in pts],
+                  "y": [r["nps_with"] for r in pts],
+                  "text": [str(r["label"]) if r["importance"] > 100.0 / k else "" for r in pts],
+                  "hovertext": [str(r["label"]) for r in pts],
                   "textposition": "top center", "customdata": [r["url"] for r in pts],
                   "marker": {"size": [8 + min(22, r["volume"] ** 0.5 / 2) for r in pts],
                              "color": [colors.get(r["quadrant"], GREY) for r in pts]},
-                  "hovertemplate": "%{text}<br>" + _("Wichtigkeit") + " %{x:.1f} %<br>NPS %{y:.0f}<extra></extra>"}],
+                  "hovertemplate": "%{hovertext}<br>" + _("Wichtigkeit") + " %{x:.1f} %<br>NPS %{y:.0f}<extra></extra>"}],
         "layout": _layout(height=380, shapes=shapes, xaxis={"title": _("Wichtigkeit (Anteil an R², %)")},
                           yaxis={"title": _("Leistung: NPS der Antworten mit Thema")}),
     }
@@ -104,7 +106,7 @@ def histogram(values: list[float], *, title: str, url: str = "") -> dict[str, An
 
 def heatmap(matrix: list[list[float | None]], rows: list[str], cols: list[str]) -> dict[str, Any]:
     return {
-        "data": [{"type": "heatmap", "z": matrix, "x": cols, "y": rows, "colorscale": "Blues", "zmin": 0, "zmax": 100,
+        "data": [{"type": "heatmap", "z": matrix, "x": cols, "y": rows, "colorscale": [[0, "#c0392b"], [0.5, "#f7e7a1"], [1, "#1e8449"]], "zmin": 50, "zmax": 100,
                   "hovertemplate": "%{y} · " + _("Monat") + " %{x}: %{z:.0f} %<extra></extra>"}],
         "layout": _layout(height=max(240, 22 * len(rows) + 80), margin={"l": 70, "r": 20, "t": 10, "b": 40},
                           xaxis={"title": _("Monate seit Erstkontakt")}, yaxis={"autorange": "reversed"}),

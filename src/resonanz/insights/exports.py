@@ -165,12 +165,13 @@ def _fmt(v: Any, digits: int = 0, unit: str = "") -> str:
 
 def overview_pdf(o: Any, gf: GlobalFilter) -> HttpResponse:
     """A one-document PDF of the overview for the filtered period: KPIs, NPS trend, channels, topics, alerts."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     styles = getSampleStyleSheet()
     buf = io.BytesIO()

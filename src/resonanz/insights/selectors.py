@@ -9,10 +9,10 @@ feedback list filtered to the responses behind it (drill-down).
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlencode
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from resonanz.analysis.models import Topic
 from resonanz.core.insights import alerts as core_alerts
+from resonanz.core.insights import hist
 from resonanz.core.insights.drivers import driver_table
 from resonanz.core.insights.queries import aspect_counts, counts_by, data_range, score_histograms, topic_pairs
-from resonanz.core.metrics.scores import ces, csat, nps, star_rating
-from resonanz.core.metrics.significance import Comparison, compare_means, compare_nps_counts, compare_proportions
+from resonanz.core.metrics.scores import csat_from_counts, nps_from_counts
+from resonanz.core.metrics.significance import Comparison, compare_proportions
 from resonanz.core.warehouse.store import Warehouse
 from resonanz.insights import value
 from resonanz.insights.filters import GlobalFilter
@@ -96,42 +97,31 @@ class Tile:
         return bool(self.comparison and self.comparison.low_sample)
 
 
-def _expand(h: dict[int, int]) -> np.ndarray:
-    if not h:
-        return np.zeros(0, dtype=np.int64)
-    return np.repeat(np.fromiter(h.keys(), dtype=np.int64), np.fromiter(h.values(), dtype=np.int64))
-
-
-def _nps_counts(h: dict[int, int]) -> tuple[int, int, int]:
-    return (sum(n for v, n in h.items() if v >= 9), sum(n for v, n in h.items() if 7 <= v <= 8),
-            sum(n for v, n in h.items() if v <= 6))
-
-
 def tiles(wh: Warehouse, gf: GlobalFilter) -> list[Tile]:
-    """NPS, CSAT, CES (with 95 % intervals), churn rate and average CLV, each against the previous period."""
+    """NPS, CSAT, CES, stars (with 95 % intervals), churn rate and average CLV, each against the previous period."""
     cur = score_histograms(wh, gf.kpi())
     prev_f = gf.previous()
     prev = score_histograms(wh, prev_f.kpi()) if prev_f else None
     out: list[Tile] = []
-    r = nps(_expand(cur["nps"]))
-    cmp = compare_nps_counts(_nps_counts(prev["nps"]), _nps_counts(cur["nps"])) if prev else None
+    r = hist.nps_hist(cur["nps"])
+    cmp = hist.compare_nps_hist(prev["nps"], cur["nps"]) if prev else None
     out.append(Tile("nps", "NPS", clean(r.value), clean(r.low), clean(r.high), r.n, comparison=cmp,
                     url=gf.feedback_url(nps_min=0)))
-    r = csat(_expand(cur["csat"]))
+    sat = sum(n for v, n in cur["csat"].items() if v >= 4)
+    r = csat_from_counts(sat, sum(cur["csat"].values()))
     cmp = None
     if prev:
         cmp = compare_proportions(sum(n for v, n in prev["csat"].items() if v >= 4), sum(prev["csat"].values()),
-                                  sum(n for v, n in cur["csat"].items() if v >= 4), sum(cur["csat"].values()),
-                                  metric="csat")
+                                  sat, sum(cur["csat"].values()), metric="csat")
     out.append(Tile("csat", "CSAT", clean(r.value), clean(r.low), clean(r.high), r.n, unit="%", comparison=cmp,
                     url=gf.feedback_url(csat_min=1)))
-    r = ces(_expand(cur["ces"]))
-    cmp = compare_means(_expand(prev["ces"]), _expand(cur["ces"]), lo=1, hi=7) if prev else None
+    r = hist.mean_hist(cur["ces"], "ces", 1, 7)
+    cmp = hist.compare_means_hist(prev["ces"], cur["ces"], "ces") if prev else None
     out.append(Tile("ces", "CES", clean(r.value), clean(r.low), clean(r.high), r.n, digits=1, comparison=cmp,
                     url=gf.feedback_url(ces_min=1)))
-    r = star_rating(_expand(cur["rating"]))
+    r = hist.mean_hist(cur["rating"], "stars", 1, 5)
     if r.n:
-        cmp = compare_means(_expand(prev["rating"]), _expand(cur["rating"]), lo=1, hi=5, metric="stars") if prev else None
+        cmp = hist.compare_means_hist(prev["rating"], cur["rating"], "stars") if prev else None
         out.append(Tile("rating", _("Sterne"), clean(r.value), clean(r.low), clean(r.high), r.n, digits=1,
                         comparison=cmp, url=gf.feedback_url(rating_min=1)))
     churn = value.churn_tile(gf.start, gf.end, prev_f.start if prev_f else None, prev_f.end if prev_f else None)
@@ -156,7 +146,7 @@ def nps_trend(wh: Warehouse, gf: GlobalFilter) -> tuple[str, list[dict[str, Any]
         n = int(r.nps_n)
         if n == 0:
             continue
-        res = nps(np.repeat([10, 8, 0], [int(r.promoters), int(r.passives), int(r.detractors)]))
+        res = nps_from_counts(int(r.promoters), int(r.passives), int(r.detractors))
         start = pd.Timestamp(getattr(r, grain)).date()
         end = (pd.Timestamp(start) + (pd.DateOffset(weeks=1) if grain == "week" else pd.DateOffset(months=1))).date()
         rows.append({"bucket": start, "nps": clean(res.value), "low": clean(res.low), "high": clean(res.high), "n": n,

@@ -21,12 +21,19 @@ import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from resonanz.core.insights import value as core
 from resonanz.customers.models import Customer, Order
 from resonanz.feedback.models import Feedback
 from resonanz.journeys.models import Event
 
+FEATURE_LABELS = {
+    "tenure_days": _("Kundendauer (Tage)"), "orders": _("Bestellungen"), "revenue": _("Umsatz"),
+    "days_since_order": _("Tage seit letzter Bestellung"), "feedback": _("Feedback-Anzahl"),
+    "nps_mean": _("Ø NPS"), "detractor_answers": _("Kritiker-Antworten"), "negative_texts": _("negative Texte"),
+    "region": _("Region"), "acquisition_source": _("Akquisequelle"), "age_band": _("Altersgruppe"),
+}
 FX_DEFAULT = {"EUR": 1.0, "CHF": 0.95, "USD": 0.92, "GBP": 1.17}
 _cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _lock = threading.Lock()
@@ -200,6 +207,20 @@ def customers_value(*, segment: str = "value_tier", risk_limit: int = 20) -> dic
     return out
 
 
+def _shown(v: Any) -> str:
+    """A factor value for display: text as is ("?" = unknown), numbers rounded, NaN as "–"."""
+    if isinstance(v, str):
+        return v or "–"
+    f = _finite(v)
+    return "–" if f is None else (f"{f:.0f}" if abs(f - round(f)) < 1e-9 else f"{f:.1f}")
+
+
+def feature_label(name: str) -> str:
+    if name.startswith("events_"):
+        return f"{_('Ereignisse')}: {name[7:]}"
+    return str(FEATURE_LABELS.get(name, name))
+
+
 def _risk_rows(scored: pd.DataFrame, per: pd.DataFrame) -> list[dict[str, Any]]:
     if scored.empty:
         return []
@@ -211,8 +232,7 @@ def _risk_rows(scored: pd.DataFrame, per: pd.DataFrame) -> list[dict[str, Any]]:
         cust = names.get(int(r.customer_id))
         if cust is None:
             continue
-        factors = [{"feature": f, "value": v if isinstance(v, str) else _finite(v), "weight": _finite(w)}
-                   for f, v, w in r.factors]
+        factors = [{"feature": feature_label(f), "value": _shown(v), "weight": _finite(w)} for f, v, w in r.factors]
         rows.append({"customer": cust, "risk": _finite(r.risk), "factors": factors, "clv": _finite(clv.get(cust.id))})
     return rows
 

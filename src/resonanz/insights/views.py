@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from resonanz.analysis.models import Topic
@@ -68,7 +69,7 @@ def topic(request: HttpRequest, key: str) -> HttpResponse:
         figs = {
             "fig-topic-trend": charts.monthly_lines(page["trend"], [
                 ("volume", str(t.label(get_language() or "de")), charts.BLUE),
-                ("negative_share", "% negativ", charts.RED)], y2="negative_share"),
+                ("negative_share", str(_("% negative Erwähnungen")), charts.RED)], y2="negative_share"),
             "fig-topic-touchpoints": charts.hbar(page["touchpoints"][:12], title="Feedback"),
             "fig-topic-regions": charts.hbar(page["regions"][:12], title="Feedback"),
         }

@@ -91,6 +91,9 @@ def detect(
             if keys.empty:
                 continue
             sub = full.merge(keys, on=list(dims), how="inner")
+            sub = _screen(sub, dims, value, trials, since, until, min_history, z_threshold)
+            if sub.empty:
+                continue
             frame = sub[[*dims, "bucket", value, *([trials] if trials else [])]].copy()
             frame = frame.rename(columns={value: "k" if trials else "n", **({trials: "n"} if trials else {})})
             if trials:
@@ -122,3 +125,40 @@ def _keep(alerts: list[Alert], dims: Sequence[str], metric: str, full: pd.DataFr
         out.append(InsightAlert(tuple(dims), key, metric, day, float(a.observed), float(a.expected), float(a.z),
                                 float(a.p_value), a.direction, a.severity, a.n))
     return out
+
+
+def _screen(full: pd.DataFrame, dims: Sequence[str], value: str, trials: str | None, since: date | None,
+            until: date | None, min_history: int, z_threshold: float, window: int = 12) -> pd.DataFrame:
+    """Keep only keys where some judged bucket reaches |z| >= threshold by the library's own z formula (median
+    and MAD of the previous ``window`` buckets; scale floors sqrt(expected) / binomial s.d.), vectorised. The
+    library then re-judges those keys exactly (incl. the p-value), so the screen only saves time."""
+    keep = []
+    for key, g in full.groupby(list(dims), sort=False):
+        g = g.sort_values("bucket")
+        obs = g[value].to_numpy(float)
+        tri = g[trials].to_numpy(float) if trials else None
+        x = obs / np.where(tri > 0, tri, np.nan) if tri is not None else obs
+        pad = np.concatenate([np.full(window, np.nan), x])
+        win = np.lib.stride_tricks.sliding_window_view(pad, window)[: len(x)]  # previous `window` values
+        enough = np.sum(~np.isnan(win), axis=1) >= (min_history if tri is None else max(1, min_history // 2))
+        with np.errstate(all="ignore"), __import__("warnings").catch_warnings():
+            __import__("warnings").simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(win, axis=1)
+            mad = np.nanmedian(np.abs(win - med[:, None]), axis=1)
+            if tri is None:
+                floor = np.maximum(np.sqrt(np.maximum(med, 0)), 1.0)
+            else:
+                p = np.clip(med, 1e-6, 1 - 1e-6)
+                floor = np.sqrt(p * (1 - p) / np.where(tri > 0, tri, np.nan))
+            z = (x - med) / np.maximum(1.4826 * mad, floor)
+        b = g["bucket"]
+        judged = enough & np.isfinite(z) & (np.abs(z) >= z_threshold * 0.9)
+        if since is not None:
+            judged &= (b >= pd.Timestamp(since)).to_numpy()
+        if until is not None:
+            judged &= (b < pd.Timestamp(until)).to_numpy()
+        if judged.any():
+            keep.append(key if isinstance(key, tuple) else (key,))
+    if not keep:
+        return full.iloc[0:0]
+    return full.merge(pd.DataFrame(keep, columns=list(dims)), on=list(dims), how="inner")

@@ -127,7 +127,7 @@ def load_mams(split: str = "train") -> Labelled | None:
     if path is None:
         return None
     texts, labels, aspects = [], [], []
-    for sent in ET.parse(path).getroot().iter("sentence"):
+    for sent in ET.parse(path).getroot().iter("sentence"):  # noqa: S314 - local benchmark file
         text_el = sent.find("text")
         if text_el is None or not text_el.text:
             continue
@@ -173,7 +173,7 @@ def load_hotel(split: str = "train") -> Labelled | None:
 
 
 def _key(name: str, texts: Sequence[str]) -> str:
-    h = hashlib.sha1(name.encode())
+    h = hashlib.sha1(name.encode(), usedforsecurity=False)
     for t in texts:
         h.update(t.encode("utf-8", "replace"))
         h.update(b"\x00")
@@ -186,7 +186,7 @@ def encode_cached(
 ) -> npt.NDArray[np.float32]:
     """Encode ``texts`` with ``embedder``, caching on disk per chunk (keyed by embedder name + texts), so an
     interrupted run resumes."""
-    cache = Path(cache_dir or os.environ.get("RESONANZ_BENCH_CACHE", "/tmp/resonanz-bench-cache"))
+    cache = Path(cache_dir or os.environ.get("RESONANZ_BENCH_CACHE", "/tmp/resonanz-bench-cache"))  # noqa: S108
     cache.mkdir(parents=True, exist_ok=True)
     name = getattr(embedder, "name", "emb")
     path = cache / f"{_key(name, texts)}.npy"

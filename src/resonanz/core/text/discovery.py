@@ -20,29 +20,8 @@ import numpy.typing as npt
 
 NAME = "discovery.e5-kmeans-ctfidf.v1"
 
-STOPWORDS_DE = frozenset("""
-aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes anders auch auf aus
-bei beim bin bis bist bitte da dabei dadurch dafür dagegen daher dahin damals damit dann dar daran darauf daraus darf
-darum das dass daß dazu dein deine dem den denn der deren des dessen deshalb dich die dies diese diesem diesen dieser
-dieses dir doch dort du durch ein eine einem einen einer eines einfach einmal er es etwa etwas euch euer eure für gab
-gar gegen gehabt gewesen gibt hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren
-ihrer im immer in ins ist ja jede jedem jeden jeder jedes jetzt kann kein keine keinem keinen keiner können könnte
-machen man manche mehr mein meine meinem meinen meiner meines mich mir mit muss musste nach nachdem nein nicht nichts
-noch nun nur ob oder ohne sehr sein seine seinem seinen seiner seit sich sie sind so solche soll sollte sondern sonst
-schon über um und uns unser unsere unter viel vom von vor war waren warst was weil weiter welche welchem welchen
-welcher welches wenn wer werde werden wie wieder will wir wird wirklich wo wollen wollte würde würden zu zum zur
-zwar zwischen mal ganz gut schon leider eigentlich danke dank hallo
-""".split())
-STOPWORDS_EN = frozenset("""
-a about above after again against all am an and any are aren't as at be because been before being below between both
-but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further
-get got had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'm i've if in into
-is isn't it it's its itself just let's me more most my myself no nor not of off on once only or other ought our ours
-ourselves out over own same she should so some such than that that's the their theirs them themselves then there
-these they they're this those through to too under until up very was wasn't we we're were what when where which
-while who whom why will with won't would you your yours yourself also really still even would one thank thanks
-hi hello please im dont
-""".split())
+STOPWORDS_DE = frozenset(["aber", "alle", "allem", "allen", "aller", "alles", "als", "also", "am", "an", "ander", "andere", "anderem", "anderen", "anderer", "anderes", "anders", "auch", "auf", "aus", "bei", "beim", "bin", "bis", "bist", "bitte", "da", "dabei", "dadurch", "dafür", "dagegen", "daher", "dahin", "damals", "damit", "dann", "dar", "daran", "darauf", "daraus", "darf", "darum", "das", "dass", "daß", "dazu", "dein", "deine", "dem", "den", "denn", "der", "deren", "des", "dessen", "deshalb", "dich", "die", "dies", "diese", "diesem", "diesen", "dieser", "dieses", "dir", "doch", "dort", "du", "durch", "ein", "eine", "einem", "einen", "einer", "eines", "einfach", "einmal", "er", "es", "etwa", "etwas", "euch", "euer", "eure", "für", "gab", "gar", "gegen", "gehabt", "gewesen", "gibt", "hab", "habe", "haben", "hat", "hatte", "hatten", "hier", "hin", "hinter", "ich", "ihm", "ihn", "ihnen", "ihr", "ihre", "ihrem", "ihren", "ihrer", "im", "immer", "in", "ins", "ist", "ja", "jede", "jedem", "jeden", "jeder", "jedes", "jetzt", "kann", "kein", "keine", "keinem", "keinen", "keiner", "können", "könnte", "machen", "man", "manche", "mehr", "mein", "meine", "meinem", "meinen", "meiner", "meines", "mich", "mir", "mit", "muss", "musste", "nach", "nachdem", "nein", "nicht", "nichts", "noch", "nun", "nur", "ob", "oder", "ohne", "sehr", "sein", "seine", "seinem", "seinen", "seiner", "seit", "sich", "sie", "sind", "so", "solche", "soll", "sollte", "sondern", "sonst", "schon", "über", "um", "und", "uns", "unser", "unsere", "unter", "viel", "vom", "von", "vor", "war", "waren", "warst", "was", "weil", "weiter", "welche", "welchem", "welchen", "welcher", "welches", "wenn", "wer", "werde", "werden", "wie", "wieder", "will", "wir", "wird", "wirklich", "wo", "wollen", "wollte", "würde", "würden", "zu", "zum", "zur", "zwar", "zwischen", "mal", "ganz", "gut", "schon", "leider", "eigentlich", "danke", "dank", "hallo"])
+STOPWORDS_EN = frozenset(["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "get", "got", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's", "me", "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "they're", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we're", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won't", "would", "you", "your", "yours", "yourself", "also", "really", "still", "even", "would", "one", "thank", "thanks", "hi", "hello", "please", "im", "dont"])
 STOPWORDS = STOPWORDS_DE | STOPWORDS_EN
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 

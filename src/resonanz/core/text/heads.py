@@ -263,7 +263,7 @@ class TextClassifier:
                 W_char[idx] = z["W_char"].astype(np.float32)
                 idf = np.zeros(n, dtype=np.float32)
                 idf[idx] = z["idf"]
-            th = z["thresholds"] if "thresholds" in z else None
+            th = z["thresholds"] if "thresholds" in z else None  # noqa: SIM401 - NpzFile has no .get
             return cls(meta["task"], list(meta["classes"]), bool(meta["multi_label"]), z["W_emb"], W_char,
                        z["b"], idf, float(meta.get("alpha", 1.0)), float(meta.get("temperature", 1.0)), th,
                        meta)
@@ -338,10 +338,10 @@ def train_classifier(
                 if yj[tr].min() == yj[tr].max():
                     oof[te] = float(yj[tr][0])
                     continue
-                mj = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(F[tr], yj[tr])
+                mj = LogisticRegression(C=C, solver="liblinear", class_weight="balanced").fit(F[tr], yj[tr])
                 oof[te] = mj.predict_proba(F[te])[:, 1]
             th[j] = best_threshold(oof, yj)
-            mj = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(F, yj)
+            mj = LogisticRegression(C=C, solver="liblinear", class_weight="balanced").fit(F, yj)
             W[:, j] = mj.coef_[0]
             b[j] = mj.intercept_[0]
         temperature = 1.0

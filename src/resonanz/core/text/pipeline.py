@@ -171,6 +171,17 @@ class Pipeline:
             return out / np.maximum(out.sum(1, keepdims=True), 1e-9)
         return self.sentiment.predict_proba(X, lexical_features(texts, langs))
 
+    def _custom_sentiment_labels(self, texts: Sequence[str], X: npt.NDArray[Any]) -> list[tuple[str, float]] | None:
+        """(label, max probability) per text when the user's sentiment classes do not map onto
+        negative/neutral/positive (e.g. "gut"/"schlecht"); else None (the mapped probabilities are used)."""
+        if self._custom_task() != "sentiment":
+            return None
+        cls = [normalise_sentiment_label(c, self.custom.classes) for c in self.custom.classes]
+        if all(c in ("negative", "neutral", "positive") for c in cls):
+            return None
+        P = self.custom.predict_proba(texts, X)
+        return [(cls[int(j)], round(float(P[i, j]), 4)) for i, j in enumerate(P.argmax(1))]
+
     def _topic_keys(self) -> list[str]:
         if self._custom_task() == "topics":
             return list(self.custom.classes)
@@ -183,7 +194,7 @@ class Pipeline:
         if self._custom_task() == "topics":
             P = self.custom.predict_proba(texts, X)
             th = self.custom.thresholds if self.custom.thresholds is not None else np.full(P.shape[1], 0.5)
-            return np.where(P >= th, 0.5 + 0.5 * (P - th) / np.maximum(1 - th, 1e-6), 0.5 * P / np.maximum(th, 1e-6))
+            return np.where(th <= P, 0.5 + 0.5 * (P - th) / np.maximum(1 - th, 1e-6), 0.5 * P / np.maximum(th, 1e-6))
         return self.topics.scores(texts, X)
 
     def _topic_hits(self, texts: Sequence[str], X: npt.NDArray[Any]) -> list[list[TopicHit]]:
@@ -232,6 +243,7 @@ class Pipeline:
         X = self._encode(lt)
         E[live] = X
         S = self._sentiment_proba(lt, X, ll)
+        custom_labels = self._custom_sentiment_labels(lt, X)
         hits = self._topic_hits(lt, X)
         if self.config.aspect_clauses:
             hits = self.aspects.apply(lt, hits, S, ll)
@@ -252,6 +264,8 @@ class Pipeline:
             p = S[k]
             r.sentiment = ("negative", "neutral", "positive")[int(p.argmax())]
             r.sentiment_score = round(float(p[2] - p[0]), 4)
+            if custom_labels is not None:  # a user's sentiment classes that are not negative/neutral/positive
+                r.sentiment, r.sentiment_score = custom_labels[k]
             r.topics = hits[k]
             r.pii = pii[i].types if pii[i] is not None else []
             r.redacted_text = red[i]

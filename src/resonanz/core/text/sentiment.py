@@ -50,13 +50,12 @@ class SentimentResult:
 # Lexical evidence
 # --------------------------------------------------------------------------------------------------
 
-_DE_NEG = frozenset("nicht nichts kein keine keinen keinem keiner keines nie niemals ohne weder kaum "
-                    "nirgends niemand".split())
+_DE_NEG = frozenset(["nicht", "nichts", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals", "ohne", "weder", "kaum", "nirgends", "niemand"])
 _DE_INT = {"sehr": 1.3, "extrem": 1.5, "total": 1.4, "echt": 1.2, "wirklich": 1.25, "absolut": 1.5,
            "völlig": 1.4, "voellig": 1.4, "äußerst": 1.5, "aeusserst": 1.5, "besonders": 1.3, "super": 1.3,
            "mega": 1.4, "richtig": 1.2, "ziemlich": 1.1, "so": 1.1, "mehr": 1.0, "unglaublich": 1.5,
            "höchst": 1.4, "etwas": 0.7, "bisschen": 0.7, "leicht": 0.8, "eher": 0.8}
-_DE_CONTRAST = frozenset("aber jedoch doch allerdings trotzdem dennoch leider nur".split())
+_DE_CONTRAST = frozenset(["aber", "jedoch", "doch", "allerdings", "trotzdem", "dennoch", "leider", "nur"])
 _WORD = re.compile(r"[a-zäöüß]+", re.IGNORECASE)
 _TOO = re.compile(r"\b(?:zu|viel zu|too)\s+(?:teuer|spät|spaet|langsam|laut|klein|groß|gross|eng|weit|kurz|"
                   r"lang|wenig|dünn|kalt|warm|heiß|expensive|late|slow|small|big|loud|tight|short)\b", re.I)
@@ -300,6 +299,7 @@ def build_shipped_head(embedder: Any, encode: Any = None, out: Path = HEAD_PATH)
     from resonanz.core.text.heads import train_softmax
 
     encode = encode or (lambda ts: embedder.encode(ts))
+    parts: list[Any] = []  # encode per source so cached dataset embeddings are reused
     texts: list[str] = []
     labels: list[str] = []
     langs: list[str] = []
@@ -307,22 +307,25 @@ def build_shipped_head(embedder: Any, encode: Any = None, out: Path = HEAD_PATH)
     sources: dict[str, int] = {}
     uci = ds.load_uci()
     if uci:
+        parts.append(encode(uci.texts))
         texts += uci.texts; labels += uci.labels; langs += ["en"] * len(uci.texts)  # noqa: E702
         weights += [1.0] * len(uci.texts); sources["uci_sentences (CC BY 4.0)"] = len(uci.texts)  # noqa: E702
     for split in ("train", "val"):
         m = ds.load_mams(split)
         if m:
             keep = [i for i, lab in enumerate(m.labels) if lab != "mixed"]
+            parts.append(encode(m.texts)[keep])
             texts += [m.texts[i] for i in keep]; labels += [m.labels[i] for i in keep]  # noqa: E702
             langs += ["en"] * len(keep); weights += [1.0] * len(keep)  # noqa: E702
             sources[f"mams_acsa/{split} sentence polarity (Apache-2.0)"] = len(keep)
     extra = _self_written_training()
     pt, pl, pg = prototype_items()
     own_t, own_l, own_g = pt + extra[0], pl + extra[1], pg + extra[2]
+    parts.append(encode(own_t))
     texts += own_t; labels += own_l; langs += own_g  # noqa: E702
     weights += [4.0] * len(own_t)  # few, but they carry German and neutral CX language
     sources["self-written Resonanz sentences (AGPL-3.0-or-later)"] = len(own_t)
-    X = encode(texts)
+    X = np.vstack(parts)
     lex = lexical_features(texts, langs)
     F = np.hstack([X, lex])
     head = train_softmax(F, labels, C=2.0, sample_weight=np.array(weights), class_weight="balanced")

@@ -26,7 +26,7 @@ def _bi(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if isinstance(value, str):
-        return {lang: value for lang in LANGS}
+        return dict.fromkeys(LANGS, value)
     return dict(value)
 
 

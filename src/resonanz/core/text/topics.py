@@ -85,8 +85,8 @@ class TopicModel:
         self._V, self._owner = V[: len(texts)], np.array(owner)
         G = V[len(texts):]
         k = len(self.keys)
-        related = [set([self.keys[j], *self.taxonomy.ancestors(self.keys[j]),
-                        *self.taxonomy.descendants(self.keys[j])]) for j in range(k)]
+        related = [{self.keys[j], *self.taxonomy.ancestors(self.keys[j]), *self.taxonomy.descendants(self.keys[j])}
+                   for j in range(k)]
         S_all = self._V @ self._V.T
         th = np.zeros(k)
         for j in range(k):
@@ -150,7 +150,7 @@ class TopicModel:
             H = self.head.predict_proba(texts, X)
             th = self.head.thresholds if self.head.thresholds is not None else np.full(H.shape[1], 0.5)
             # map head probabilities so that each class threshold lands on 0.5
-            Hs = np.where(H >= th, 0.5 + 0.5 * (H - th) / np.maximum(1 - th, 1e-6), 0.5 * H / np.maximum(th, 1e-6))
+            Hs = np.where(th <= H, 0.5 + 0.5 * (H - th) / np.maximum(1 - th, 1e-6), 0.5 * H / np.maximum(th, 1e-6))
             for c, cls in enumerate(self.head.classes):
                 if cls in self.keys:
                     P[:, self.keys.index(cls)] = Hs[:, c]

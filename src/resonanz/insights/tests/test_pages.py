@@ -174,3 +174,10 @@ def test_pdf_report_and_offline_plotly(viewer_client, make_feedback):
     assert js.status_code == 200 and b"plotly" in js.content[:2000].lower()
     html = viewer_client.get("/").content.decode()
     assert "/insights/plotly.min.js" in html and "cdn" not in html.lower()
+
+
+def test_english_ui(viewer_client, make_feedback):
+    make_feedback(nps=9, received_at=timezone.now() - timedelta(days=1))
+    viewer_client.cookies["django_language"] = "en"
+    html = viewer_client.get("/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Current alerts" in html and "Feedback by channel" in html

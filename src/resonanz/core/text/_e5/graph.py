@@ -80,7 +80,7 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
     c_neg_big = g.const("mask_fill", np.array(-10000.0, dtype=np.float32))
     c_f_one = g.const("f_one", np.array(1.0, dtype=np.float32))
     c_half = g.const("f_half", np.array(0.5, dtype=np.float32))
-    c_inv_sqrt2 = g.const("f_inv_sqrt2", np.array(1.0 / np.sqrt(2.0), dtype=np.float32))
+    c_sqrt2 = g.const("f_sqrt2", np.array(np.sqrt(2.0), dtype=np.float32))
 
     # ---- word embeddings: gather packed Q4_0 rows, dequantise like the engine's deq_row
     e = model.tensors["emb.word"]
@@ -159,7 +159,8 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
         x = g.op("Mul", [x, m3], f"{p}_ln1_masked")
 
         mid = linear(x, f"{p}.fi.w", f"{p}.fi.b", H, f"{p}.ffn.in")
-        erf = g.op("Erf", [g.op("Mul", [mid, c_inv_sqrt2])], f"{p}_erf")
+        # x / sqrt(2) -> Erf -> +1 -> * x -> * 0.5: the exact-GELU pattern ONNX Runtime fuses into one op
+        erf = g.op("Erf", [g.op("Div", [mid, c_sqrt2])], f"{p}_erf")
         gel = g.op("Mul", [g.op("Mul", [mid, g.op("Add", [erf, c_f_one])]), c_half], f"{p}_gelu")
         fo = linear(gel, f"{p}.fo.w", f"{p}.fo.b", FF, f"{p}.ffn.out")
         x = g.op("Add", [x, fo], f"{p}_res2")

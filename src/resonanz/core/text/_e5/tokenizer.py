@@ -54,14 +54,10 @@ class E5Tokenizer:
         unk_score = np.float32(model.scores.min()) - np.float32(10.0)
         self._unk_score = float(unk_score)
         # piece -> id, and every proper prefix of a piece -> -1, so the length scan can stop early.
-        lookup: dict[str, int] = {}
-        for i, piece in enumerate(model.pieces):
-            if i == model.unk or not piece:
-                continue
-            for k in range(1, len(piece)):
-                lookup.setdefault(piece[:k], -1)
-            if lookup.get(piece, -1) == -1:  # duplicates: the engine's hash probe finds the lowest id
-                lookup[piece] = i
+        usable = [(i, p) for i, p in enumerate(model.pieces) if p and i != model.unk]
+        lookup: dict[str, int] = dict.fromkeys({p[:k] for _, p in usable for k in range(1, len(p))}, -1)
+        # duplicates: the engine's hash probe finds the lowest id, so assign in reverse and let it win
+        lookup.update((p, i) for i, p in reversed(usable))
         self._lookup = lookup
 
     def normalize(self, text: str) -> str:

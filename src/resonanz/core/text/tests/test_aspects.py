@@ -45,7 +45,7 @@ def _topic_sentiment(hits: list[Any], root: str) -> str | None:
 
 def test_mixed_text_gets_different_aspect_sentiments(pipeline: Any) -> None:
     res = pipeline.analyze([TextInput(str(i), t) for i, (t, _, _) in enumerate(MIXED)])
-    for r, (text, pos_topic, neg_topic) in zip(res, MIXED, strict=True):
+    for r, (text, _pos_topic, neg_topic) in zip(res, MIXED, strict=True):
         names = {h.name for h in r.topics}
         assert any(n.startswith("delivery") for n in names), (text, names)
         assert _topic_sentiment(r.topics, neg_topic) == "negative", (text, r.topics)

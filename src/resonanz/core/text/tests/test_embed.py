@@ -219,6 +219,13 @@ def test_engine_returns_unit_vectors_in_input_order(engine: embed.EngineEmbedder
     assert float(vecs[1] @ single) > 0.9999
 
 
+def test_engine_reports_token_counts_and_texts_beyond_one_window(engine: embed.EngineEmbedder) -> None:
+    res = engine.encode_detailed(["Alles gut", "Wort " * 600])
+    assert list(res.truncated) == [False, True]
+    assert res.n_tokens[0] == 7 and res.n_tokens[1] > 512
+    np.testing.assert_allclose(np.linalg.norm(res.vectors, axis=1), 1.0, atol=1e-5)
+
+
 def test_engine_rejects_a_prefix_it_cannot_apply(engine: embed.EngineEmbedder) -> None:
     with pytest.raises(TextAnalysisError) as err:
         engine.encode(["x"], prefix="")
