@@ -81,12 +81,14 @@ def zero_shot_sentiment(texts: list[str], X: np.ndarray, lang: str) -> dict[str,
     out = {"proto": [s.LABELS[i] for i in s.ProtoSentiment(embedder()).predict_proba(X, L).argmax(1)]}
     if s.head_available():
         out["head"] = [s.LABELS[i] for i in s.HeadSentiment().predict_proba(X, L).argmax(1)]
+        out["ensemble"] = [s.LABELS[i] for i in s.EnsembleSentiment(embedder()).predict_proba(X, L).argmax(1)]
     return out
 
 
 def cv_single(texts: list[str], X: np.ndarray, y: list[str], lang: str, **kw: Any) -> list[str]:
     pred = [""] * len(y)
     for tr, te in folds(y):
+        kw.setdefault("calibrate", False)  # accuracy/F1 use the argmax only
         clf = train_classifier([texts[i] for i in tr], X[tr], [y[i] for i in tr], **kw)
         for i, lab in zip(te, clf.predict([texts[i] for i in te], X[te]), strict=True):
             pred[i] = lab[0]
@@ -129,7 +131,7 @@ def bench_sentiment() -> None:
         tr = ds.load_sb10k("train")
         if tr is not None and os.environ.get("BENCH_SB10K_TRAIN", "1") == "1":
             Xt = encode(tr.texts)
-            clf = train_classifier(tr.texts, Xt, tr.labels)
+            clf = train_classifier(tr.texts, Xt, tr.labels, calibrate=False)
             p = [x[0] for x in clf.predict(sb.texts, X)]
             m = classification_metrics([[g] for g in sb.labels], [[x] for x in p])
             report("sb10k-dev.sentiment.trained-on-train", "macro_f1", m["macro_f1"])
@@ -240,7 +242,7 @@ def bench_mams() -> None:
         y = [dict(tr.aspects[i])[c] for i in idx]
         if len(set(y)) < 2:
             continue
-        clf = train_classifier([tr.texts[i] for i in idx], Xt[idx], y)
+        clf = train_classifier([tr.texts[i] for i in idx], Xt[idx], y, calibrate=False)
         vidx = [i for i, a in enumerate(va.aspects) if any(x == c for x, _ in a)]
         if not vidx:
             continue

@@ -2,8 +2,10 @@
 
 The web process owns the warehouse file (DuckDB allows one writing process); ``warehouse()`` syncs
 incrementally before answering when the last sync is older than ``RESONANZ_WAREHOUSE_MAX_AGE`` seconds.
-Incremental = feedback/customers/orders/events with ids above the watermark, plus feedback re-analysed since
-the last sync; a full rebuild (``warehouse_sync(full=True)``) also drops rows deleted upstream.
+Incremental = feedback with ids above the watermark, plus feedback re-analysed since the last sync (with the
+customer's region/country copied in); a full rebuild (``warehouse_sync(full=True)``) also drops rows deleted
+upstream. Customer, order and event analytics (CLV, churn, cohorts) read the operational database directly for
+now; the schema has their tables ready for when they need the same treatment.
 """
 
 from __future__ import annotations

@@ -147,6 +147,8 @@ class Pipeline:
             return s.ProtoSentiment(self.embedder)
         if name == s.HEAD_NAME:
             return s.HeadSentiment()
+        if name == s.ENSEMBLE_NAME:
+            return s.EnsembleSentiment(self.embedder)
         raise TextAnalysisError(f"unknown sentiment component {name!r}", code="E230")
 
     def _custom_task(self) -> str | None:

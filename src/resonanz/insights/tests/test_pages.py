@@ -181,3 +181,31 @@ def test_english_ui(viewer_client, make_feedback):
     viewer_client.cookies["django_language"] = "en"
     html = viewer_client.get("/", headers={"Accept-Language": "en"}).content.decode()
     assert "Current alerts" in html and "Feedback by channel" in html
+
+
+def test_topic_page_shows_quotes_linking_to_feedback(viewer_client, make_feedback):
+    t = Topic.objects.create(key="delivery", name_de="Lieferung", name_en="Delivery")
+    fb = make_feedback(nps=2, text="Paket kam zwei Wochen zu spät", channel="email", touchpoint="delivery",
+                       received_at=timezone.now() - timedelta(days=3))
+    FeedbackTopic.objects.create(feedback=fb, topic=t, score=0.9, sentiment="negative", component="t")
+    html = viewer_client.get("/insights/topics/delivery/").content.decode()
+    assert "Paket kam zwei Wochen zu spät" in html and f"/feedback/{fb.pk}/" in html
+    assert "topic=delivery" in html and 'id="topic-impact"' in html
+    _ok(html)
+
+
+def test_customers_page_query_count_does_not_grow_with_customers(viewer_client, make_customer, make_order):
+    def add(n: int) -> None:
+        for i in range(n):
+            c = make_customer(created_at=timezone.now() - timedelta(days=300 + i))
+            make_order(customer=c, ordered_at=timezone.now() - timedelta(days=10 + i), amount="50.00")
+
+    add(3)
+    viewer_client.get("/insights/customers/")
+    with CaptureQueriesContext(connection) as few:
+        viewer_client.get("/insights/customers/")
+    add(20)
+    viewer_client.get("/insights/customers/")
+    with CaptureQueriesContext(connection) as many:
+        viewer_client.get("/insights/customers/")
+    assert len(many) == len(few)
