@@ -33,6 +33,8 @@ _CONTRAST_SPLIT = re.compile(
     re.IGNORECASE,
 )
 _MIN_CLAUSE_CHARS = 8
+_MIN_CLAUSE_WORDS = 3
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ class AspectSentiment:
             doc = doc_probs[i]
             score = round(float(doc[2] - doc[0]), 4)
             out.append([replace(h, sentiment=_label(doc), sentiment_score=score) for h in hs])
-            cl = split_clauses(t)
+            # only clauses that can carry an opinion on a topic ("Danke!", "Nie wieder." cannot)
+            cl = [c for c in split_clauses(t) if len(_WORDS.findall(c.text)) >= _MIN_CLAUSE_WORDS]
             if len(cl) < 2:
                 continue
             roots = {self.root_of(h.name) for h in hs}

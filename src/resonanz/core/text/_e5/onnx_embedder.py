@@ -20,7 +20,7 @@ _ATTN_BUDGET = 2_097_152
 
 
 class OnnxEmbedder:
-    """multilingual-e5-small as an int8 ONNX graph (see ``graph.py``), ~25x the C engine's throughput."""
+    """multilingual-e5-small as an int8 ONNX graph (see ``graph.py``), 10-30x the C engine's throughput."""
 
     dim = 384
 
