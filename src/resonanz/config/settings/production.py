@@ -26,3 +26,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Email: real SMTP. Without RESONANZ_EMAIL_HOST, hand mail to the local MTA on localhost:25 (the usual
+# self-hosting set-up); never the console backend in production.
+if MAILERS["default"]["BACKEND"].endswith(("console.EmailBackend", "locmem.EmailBackend")):  # noqa: F405
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                           "OPTIONS": {"host": "localhost", "port": 25, "timeout": 20}}}

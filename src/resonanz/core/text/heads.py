@@ -202,6 +202,8 @@ class TextClassifier:
     temperature: float = 1.0
     thresholds: F32 | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    W_sig: F32 | None = None  # weights of the sentiment signal features (sentiment.signal_features)
+    beta: float = 1.0
 
     # ---- inference -------------------------------------------------------------------------------
     def decision(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
@@ -209,6 +211,10 @@ class TextClassifier:
         if self.W_char is not None and self.idf is not None:
             c = tfidf(char_counts(texts, len(self.idf)), self.idf)
             z = z + np.asarray(c @ self.W_char.astype(np.float32))
+        if self.W_sig is not None:
+            from resonanz.core.text.sentiment import signal_features
+
+            z = z + self.beta * (signal_features(texts, X) @ self.W_sig)
         return np.asarray(z, dtype=np.float64)
 
     def predict_proba(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
@@ -240,10 +246,13 @@ class TextClassifier:
                        "idf": self.idf[used].astype(np.float32), "n_hash": np.int64(len(self.idf))}
         if self.thresholds is not None:
             arrays["thresholds"] = self.thresholds.astype(np.float32)
+        if self.W_sig is not None:
+            arrays["W_sig"] = self.W_sig.astype(np.float32)
         np.savez_compressed(d / "weights.npz", **arrays)
         meta = dict(self.meta) | {
             "format": "resonanz.text-classifier.v1", "task": self.task, "classes": self.classes,
             "multi_label": self.multi_label, "alpha": self.alpha, "temperature": self.temperature,
+            "beta": self.beta, "signals": self.W_sig is not None,
         }
         (d / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         return d
@@ -264,24 +273,29 @@ class TextClassifier:
                 idf = np.zeros(n, dtype=np.float32)
                 idf[idx] = z["idf"]
             th = z["thresholds"] if "thresholds" in z else None  # noqa: SIM401 - NpzFile has no .get
+            w_sig = z["W_sig"] if "W_sig" in z else None  # noqa: SIM401
             return cls(meta["task"], list(meta["classes"]), bool(meta["multi_label"]), z["W_emb"], W_char,
                        z["b"], idf, float(meta.get("alpha", 1.0)), float(meta.get("temperature", 1.0)), th,
-                       meta)
+                       meta, w_sig, float(meta.get("beta", 1.0)))
 
 
-def _features(texts: Sequence[str], X: npt.NDArray[Any], idf: Any, alpha: float, use_chars: bool) -> Any:
+def _features(texts: Sequence[str], X: npt.NDArray[Any], idf: Any, alpha: float, use_chars: bool,
+              sig: npt.NDArray[Any] | None = None, beta: float = 1.0) -> Any:
     import scipy.sparse as sp
 
-    Xe = sp.csr_matrix(alpha * np.asarray(X, dtype=np.float32))
-    if not use_chars:
-        return Xe
-    return sp.hstack([Xe, tfidf(char_counts(texts), idf)]).tocsr()
+    parts = [sp.csr_matrix(alpha * np.asarray(X, dtype=np.float32))]
+    if use_chars:
+        parts.append(tfidf(char_counts(texts), idf))
+    if sig is not None:
+        parts.append(sp.csr_matrix(beta * sig))
+    return sp.hstack(parts).tocsr() if len(parts) > 1 else parts[0]
 
 
 def train_classifier(
     texts: Sequence[str], X: npt.NDArray[Any], labels: Sequence[Sequence[str]] | Sequence[str], *,
     task: str = "sentiment", multi_label: bool = False, use_chars: bool = True, alpha: float = 2.0,
     C: float = 4.0, class_weight: str | None = None, seed: int = 0, calibrate: bool = True,
+    signals: bool = False, beta: float = 1.0,
 ) -> TextClassifier:
     """Train a :class:`TextClassifier`. Single label: multinomial LR + temperature from 5-fold OOF.
     Multi label: one LR per class with balanced class weights, thresholds tuned on 4-fold OOF."""
@@ -292,7 +306,12 @@ def train_classifier(
     texts = [t or "" for t in texts]
     X = np.asarray(X, dtype=np.float32)
     idf = fit_idf(char_counts(texts)) if use_chars else None
-    F = _features(texts, X, idf, alpha, use_chars)
+    sig = None
+    if signals:
+        from resonanz.core.text.sentiment import signal_features
+
+        sig = signal_features(texts, X)
+    F = _features(texts, X, idf, alpha, use_chars, sig, beta)
     d = X.shape[1]
     if not multi_label:
         y = [lab if isinstance(lab, str) else lab[0] for lab in labels]
@@ -345,12 +364,14 @@ def train_classifier(
             W[:, j] = mj.coef_[0]
             b[j] = mj.intercept_[0]
         temperature = 1.0
+    n_sig = sig.shape[1] if sig is not None else 0
     W_emb = W[:d]
-    W_char = W[d:] if use_chars else None
+    W_char = W[d:W.shape[0] - n_sig] if use_chars else None
+    W_sig = W[W.shape[0] - n_sig:] if n_sig else None
     meta = {"n_train": len(texts), "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "train_seconds": round(time.time() - t0, 1), "C": C, "use_chars": use_chars}
     return TextClassifier(task, classes, multi_label, W_emb, W_char, np.asarray(b, dtype=np.float32), idf,
-                          alpha, temperature, th, meta)
+                          alpha, temperature, th, meta, W_sig, beta)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -289,6 +289,25 @@ class EnsembleSentiment:
         return _results(self.predict_proba(X, lexical_features(texts, languages)))
 
 
+_ENSEMBLE: EnsembleSentiment | None = None
+
+
+def signal_features(texts: Sequence[str], X: npt.NDArray[Any], languages: Sequence[str | None] | None = None) -> npt.NDArray[np.float32]:
+    """Sentiment signals as extra features for trainable heads: lexical ``[compound, pos, neg]`` and the log
+    probabilities of the shipped head and of the prototype model (9 columns)."""
+    global _ENSEMBLE
+    if languages is None:
+        from resonanz.core.text.language import LanguageDetector
+
+        det = LanguageDetector(account_default="de")
+        languages = [det.detect_one(t).language if t else None for t in texts]
+    L = lexical_features(texts, languages)
+    if _ENSEMBLE is None:
+        _ENSEMBLE = EnsembleSentiment(None)
+    return np.hstack([L, np.log(_ENSEMBLE.head.predict_proba(X, L) + 1e-6),
+                      np.log(_ENSEMBLE.proto.predict_proba(X, L) + 1e-6)]).astype(np.float32)
+
+
 def head_available() -> bool:
     return HEAD_PATH.is_file()
 
