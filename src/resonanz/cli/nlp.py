@@ -162,7 +162,7 @@ def analyze(
             return ids.pop(key, key)
 
         for row in rows:
-            n += 1
+            n += 1  # noqa: SIM113
             rid: Any = gi(row) if gi is not None else n
             key = f"{n}"
             ids[key] = rid

@@ -4,8 +4,10 @@ A text is split into clauses at sentence ends and before contrast conjunctions (
 allerdings, trotzdem, sondern, obwohl / but, however, although, though, yet, whereas, except …). Each clause
 is scored for topics and sentiment with the same models as whole texts; a topic takes the sentiment of the
 clause(s) that mention it (topic score >= 0.5 or a keyword hit; else the clause most similar to it).
-Texts with a single clause, or a single top-level topic, keep the document sentiment for every topic, so
-clause embeddings are only computed where they can change the answer.
+Texts with a single clause, or a single top-level topic, keep the document sentiment for every topic. When
+each topic is named by a keyword in a clause with clear lexical sentiment, the lexicon decides (no encoding);
+otherwise the clauses are encoded in one extra batch, so clause embeddings are only computed where they can
+change the answer.
 """
 
 from __future__ import annotations
@@ -93,13 +95,33 @@ class AspectSentiment:
                  topic_scores: Callable[[Sequence[str], npt.NDArray[Any]], npt.NDArray[Any]],
                  sentiment_proba: Callable[[Sequence[str], npt.NDArray[Any], Sequence[str | None]], npt.NDArray[Any]],
                  keys: Sequence[str], root_of: Callable[[str], str],
-                 keyword_match: Callable[[str, str], bool] | None = None) -> None:
+                 keyword_match: Callable[[str, str], bool] | None = None,
+                 lexical: Callable[[list[str], list[str | None]], Any] | None = None) -> None:
         self.encode, self.topic_scores, self.sentiment_proba = encode, topic_scores, sentiment_proba
         self.keys = list(keys)
         self.root_of = root_of
         self.keyword_match = keyword_match
+        self.lexical = lexical
         self.clauses_encoded = 0
+        self.lexical_resolved = 0
         self.max_topics = 4
+
+    def _lexical_path(self, i: int, cl: list[Clause], out: list[list[TopicHit]], lang: str | None) -> bool:
+        """Cheap path: when every topic is named by a keyword in some clause and those clauses carry clear
+        lexical sentiment (|compound| >= 0.3), take the clause sentiment from the lexicon and skip encoding."""
+        if self.lexical is None or self.keyword_match is None:
+            return False
+        comp = self.lexical([c.text for c in cl], [lang] * len(cl))
+        new = []
+        for h in out[i]:
+            sel = [c for c in range(len(cl)) if self.keyword_match(h.name, cl[c].text)]
+            if not sel or any(abs(comp[c]) < 0.3 for c in sel):
+                return False
+            v = float(np.mean([comp[c] for c in sel]))
+            new.append(replace(h, sentiment="positive" if v > 0 else "negative", sentiment_score=round(v, 4)))
+        out[i] = new
+        self.lexical_resolved += 1
+        return True
 
     def apply(self, texts: Sequence[str], hits: Sequence[list[TopicHit]], doc_probs: npt.NDArray[Any],
               languages: Sequence[str | None]) -> list[list[TopicHit]]:
@@ -115,10 +137,13 @@ class AspectSentiment:
                 continue
             roots = {self.root_of(h.name) for h in hs}
             # clause-level evidence: several topics already, or a clause names a topic the text-level model missed
-            if len(roots) >= 2 or (self.keyword_match is not None and any(
-                    self.keyword_match(k, c.text) for c in cl for k in self.keys
-                    if self.root_of(k) == k and k not in roots)):
-                jobs.append((i, cl))
+            missing = self.keyword_match is not None and any(
+                self.keyword_match(k, c.text) for c in cl for k in self.keys if self.root_of(k) == k and k not in roots)
+            if len(roots) < 2 and not missing:
+                continue
+            if not missing and self._lexical_path(i, cl, out, languages[i]):
+                continue
+            jobs.append((i, cl))
         if not jobs:
             return out
         flat = [c.text for _, cl in jobs for c in cl]
@@ -138,6 +163,10 @@ class AspectSentiment:
             for j in np.argsort(-T.max(0)):  # topics found in a single clause
                 key = self.keys[j]
                 if key in have or T[:, j].max() < 0.5:
+                    continue
+                # short clauses look like many example phrases: also require the topic's keyword there
+                if self.keyword_match is not None and not any(
+                        T[c, j] >= 0.5 and self.keyword_match(key, cl[c].text) for c in range(n)):
                     continue
                 root = self.root_of(key)
                 if root not in roots and len(roots) >= self.max_topics:

@@ -134,7 +134,7 @@ class Pipeline:
 
         self.aspects = AspectSentiment(
             self._encode, self._topic_scores, self._sentiment_proba, self._topic_keys(), self._root_of,
-            self.topics.keyword_match,
+            self.topics.keyword_match if self._custom_task() != "topics" else None, _lexical_compound,
         )
 
     # ---- model wiring ------------------------------------------------------------------------------
@@ -279,6 +279,12 @@ class Pipeline:
                 r.urgent = s.urgent
             r.components = dict(comps) | sig_comps
         return results, E
+
+
+def _lexical_compound(texts: list[str], languages: list[str | None]) -> npt.NDArray[np.float32]:
+    from resonanz.core.text.sentiment import lexical_features
+
+    return lexical_features(texts, languages)[:, 0]
 
 
 def analysis_to_json(a: TextAnalysis) -> dict[str, Any]:

@@ -41,10 +41,7 @@ def top_k(matrix: npt.NDArray[Any], query: npt.NDArray[Any], k: int = 10, *, chu
         s = block @ q
         if mask is not None:
             s = np.where(mask[a:a + chunk], s, -np.inf)
-        if len(s) > k:
-            part = np.argpartition(-s, k - 1)[:k]
-        else:
-            part = np.arange(len(s))
+        part = np.argpartition(-s, k - 1)[:k] if len(s) > k else np.arange(len(s))
         best_s = np.concatenate([best_s, s[part]])
         best_i = np.concatenate([best_i, part + a])
         if len(best_s) > k:
