@@ -178,21 +178,40 @@ def analyze(
 
 
 def train(
-    data: Path = typer.Option(..., "--data", help="CSV, TSV or JSONL with texts and labels."),
-    text_column: str = typer.Option(..., "--text-column"),
-    label_column: str = typer.Option(..., "--label-column"),
-    name: str = typer.Option(..., "--name", help="Name to store the classifier under."),
+    data: Path | None = typer.Option(None, "--data", help="CSV, TSV or JSONL with texts and labels."),
+    text_column: str | None = typer.Option(None, "--text-column"),
+    label_column: str | None = typer.Option(None, "--label-column"),
+    name: str | None = typer.Option(None, "--name", help="Name to store the classifier under."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text."),
     label_separator: str = typer.Option(",", "--label-separator", help="Separator of labels with --multi-label."),
     task: str | None = typer.Option(None, "--task", help="sentiment or topics (default: topics if --multi-label)."),
     no_header: bool = typer.Option(False, "--no-header"),
     delimiter: str | None = typer.Option(None, "--delimiter"),
     no_char_features: bool = typer.Option(False, "--no-char-features", help="Use the embedding only."),
+    from_corrections: bool = typer.Option(
+        False, "--from-corrections",
+        help="Train on the analysts' corrections stored in the Resonanz database and make the model active.",
+    ),
 ) -> None:
     """Train a head on the e5 embeddings (+ character n-grams) and store it for 'analyze --classifier'."""
     task = task or ("topics" if multi_label else "sentiment")
     if task not in ("sentiment", "topics"):
         _fail("--task must be 'sentiment' or 'topics'")
+    if from_corrections:
+        from resonanz.cli.django_setup import setup_django
+
+        setup_django()
+        from resonanz.analysis.services import classifier_train_from_corrections
+
+        try:
+            info = classifier_train_from_corrections(task=task, name=name)
+        except ValueError as exc:
+            _fail(str(exc))
+        typer.echo(json.dumps(info, ensure_ascii=False))
+        return
+    if data is None or text_column is None or label_column is None or name is None:
+        _fail("--data, --text-column, --label-column and --name are required (or use --from-corrections)")
+    assert data is not None and text_column is not None and label_column is not None and name is not None
     texts, labels = _read_labelled(data, text_column, label_column, no_header, delimiter, multi_label, label_separator)
     from resonanz.core.text.heads import train_classifier
     from resonanz.core.text.pipeline import classifier_path

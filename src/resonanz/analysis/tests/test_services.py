@@ -77,3 +77,24 @@ def test_default_taxonomy_is_seeded_once_and_exported_parents_first() -> None:
         seen.add(t["key"])
     Topic.objects.filter(key=data["topics"][0]["key"]).update(active=False)
     assert data["topics"][0]["key"] not in {t["key"] for t in taxonomy_dict()["topics"]}
+
+
+def test_training_from_corrections_needs_enough_labels_then_activates_a_model(tmp_path, monkeypatch) -> None:
+    from resonanz.analysis.models import TrainedClassifier
+    from resonanz.analysis.services import classifier_train_from_corrections, pipeline_get
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    user, _ = user_create(username="trainer", role="analyst")
+    texts = [("Alles super, sehr zufrieden", "positive"), ("Katastrophe, nie wieder", "negative")]
+    items = [_fb(100 + i, f"{t} ({i})") for i in range(12) for t, _ in texts[:1]]
+    items += [_fb(200 + i, f"{texts[1][0]} ({i})") for i in range(12)]
+    with pytest.raises(ValueError, match="only 0 human sentiment labels"):
+        classifier_train_from_corrections(task="sentiment")
+    feedback_analyze(feedback_ids=[f.id for f in items])
+    for f in items:
+        correction_create(feedback=f, kind="sentiment", value="positive" if "super" in f.text else "negative", user=user)
+    info = classifier_train_from_corrections(task="sentiment")
+    assert info["examples"] == 24 and info["version"] == 1
+    active = TrainedClassifier.objects.get(active=True)
+    assert active.task == "sentiment" and active.n_examples == 24
+    assert pipeline_get().components()["sentiment"].startswith("sentiment.custom-corrections-sentiment")
