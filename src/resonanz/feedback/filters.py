@@ -13,6 +13,12 @@ Query parameters (all optional, combinable):
 ``customer``                  the customer's external id (exact)
 ``has_text``                  ``true``/``false``: only feedback with / without text
 ``q``                         case-insensitive substring search in title and text
+``region``                    the customer's region (exact)
+``sentiment``                 model sentiment: negative / neutral / positive (several allowed)
+``topic``                     topic key; includes its sub-topics (``delivery`` finds ``delivery.delay``)
+``emotion``                   an emotion the model found (joy, trust, anger, frustration, worry, …)
+``intent``                    complaint, praise, question, suggestion, cancellation
+``urgent``                    ``true``/``false``
 ============================  ==========================================================================
 
 Invalid values never cause a 500: ``filterset.is_valid()`` is False and ``filterset.errors`` says why
@@ -31,7 +37,7 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +105,12 @@ def _case_variants(q: str) -> list[str]:
     return list(dict.fromkeys([q, q.lower(), q.upper(), q.capitalize(), q.title()]))
 
 
+SENTIMENTS = [("negative", _("negativ")), ("neutral", _("neutral")), ("positive", _("positiv"))]
+EMOTIONS = [(e, e) for e in ("joy", "trust", "anger", "frustration", "worry", "surprise", "disappointment")]
+INTENTS = [("complaint", _("Beschwerde")), ("praise", _("Lob")), ("question", _("Frage")),
+           ("suggestion", _("Vorschlag")), ("cancellation", _("Kündigung / Abwanderung"))]
+
+
 class FeedbackFilterForm(forms.Form):
     """Cross-field checks: a lower bound must not exceed its upper bound."""
 
@@ -157,6 +169,18 @@ class FeedbackFilter(df.FilterSet):
         widget=forms.Select(choices=[("", _("egal")), ("true", _("ja")), ("false", _("nein"))]),
     )
     q = df.CharFilter(method="filter_q", label=_("Suche"), max_length=200)
+    region = df.CharFilter(field_name="customer__region", label=_("Region"), max_length=128)
+    sentiment = df.MultipleChoiceFilter(
+        field_name="analysis__sentiment", label=_("Stimmung"), choices=SENTIMENTS,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+    )
+    topic = df.CharFilter(method="filter_topic", label=_("Thema"), max_length=64)
+    emotion = df.ChoiceFilter(method="filter_emotion", label=_("Emotion"), choices=EMOTIONS, empty_label=_("alle"))
+    intent = df.ChoiceFilter(field_name="analysis__intent", label=_("Absicht"), choices=INTENTS, empty_label=_("alle"))
+    urgent = df.BooleanFilter(
+        field_name="analysis__urgent", label=_("dringend"),
+        widget=forms.Select(choices=[("", _("egal")), ("true", _("ja")), ("false", _("nein"))]),
+    )
 
     class Meta:
         model = Feedback
@@ -168,6 +192,20 @@ class FeedbackFilter(df.FilterSet):
 
     def filter_received_to(self, queryset: QuerySet[Feedback], name: str, value: date) -> QuerySet[Feedback]:
         return queryset.filter(received_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_topic(self, queryset: QuerySet[Feedback], name: str, value: str) -> QuerySet[Feedback]:
+        from resonanz.analysis.models import FeedbackTopic
+
+        key = value.strip()
+        if not key:
+            return queryset
+        hits = FeedbackTopic.objects.filter(
+            Q(topic__key=key) | Q(topic__key__startswith=key + "."), feedback_id=OuterRef("pk"))
+        return queryset.filter(Exists(hits))
+
+    def filter_emotion(self, queryset: QuerySet[Feedback], name: str, value: str) -> QuerySet[Feedback]:
+        # emotions are stored as [{"name": …, "score": …}]; the quoted name matches only a whole name
+        return queryset.filter(analysis__emotions__icontains=f'"{value}"') if value else queryset
 
     def filter_has_text(self, queryset: QuerySet[Feedback], name: str, value: bool | None) -> QuerySet[Feedback]:
         if value is None:

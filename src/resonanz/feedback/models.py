@@ -55,7 +55,7 @@ class Feedback(models.Model):
     title = models.CharField(_("Titel"), max_length=500, blank=True)
     text = models.TextField(_("Text"), blank=True)
     text_redacted = models.TextField(blank=True)
-    language = models.CharField(_("Sprache"), max_length=8, blank=True, db_index=True)
+    language = models.CharField(_("Sprache"), max_length=8, blank=True)
     nps = models.PositiveSmallIntegerField(
         "NPS", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
@@ -85,6 +85,8 @@ class Feedback(models.Model):
             models.Index(fields=["customer", "received_at"]),
             models.Index(fields=["source", "received_at"]),
             models.Index(fields=["touchpoint", "received_at"]),
+            models.Index(fields=["channel", "received_at"]),
+            models.Index(fields=["language", "received_at"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(nps__lte=10), name="feedback_nps_0_10"),

@@ -30,15 +30,22 @@ def source_list() -> QuerySet[FeedbackSource]:
 
 def feedback_base_queryset() -> QuerySet[Feedback]:
     """Feedback with everything a list row shows, in one query (no N+1)."""
+    from django.db.models import Prefetch
+
+    from resonanz.analysis.models import FeedbackTopic
+
     return Feedback.objects.select_related(
-        "source", "channel", "touchpoint", "touchpoint__stage", "customer"
+        "source", "channel", "touchpoint", "touchpoint__stage", "customer", "analysis"
+    ).prefetch_related(
+        Prefetch("topic_hits", queryset=FeedbackTopic.objects.select_related("topic").order_by("-score"))
     ).order_by("-received_at", "-id")
 
 
 def feedback_list_queryset() -> QuerySet[Feedback]:
     """Like ``feedback_base_queryset`` without the columns a list row never shows (JSON decoding is slow)."""
     return feedback_base_queryset().defer(
-        "properties", "customer__attributes", "external_id", "dedupe_key", "created_at", "import_batch_id"
+        "properties", "customer__attributes", "external_id", "dedupe_key", "created_at", "import_batch_id",
+        "analysis__components", "analysis__input_hash"
     )
 
 

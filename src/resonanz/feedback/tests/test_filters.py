@@ -108,3 +108,43 @@ def test_q_for_users_without_original_text_does_not_match_redacted_pii(make_feed
     fb = make_feedback(text="Ich bin Anna Schmidt", text_redacted="Ich bin [NAME]")
     assert ids(run("q=Schmidt", _Req(viewer))) == []
     assert ids(run("q=Schmidt", _Req(agent))) == [fb.pk]
+
+
+@pytest.mark.django_db
+def test_analysis_filters_select_by_sentiment_topic_with_subtopics_emotion_intent_urgency_and_region() -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from resonanz.analysis.models import FeedbackAnalysis, FeedbackTopic, Topic
+    from resonanz.customers.models import Customer
+    from resonanz.feedback.filters import FeedbackFilter
+    from resonanz.feedback.models import Feedback, FeedbackSource
+
+    src = FeedbackSource.objects.get(code="manual")
+    when = timezone.make_aware(datetime(2026, 3, 1))
+    bayern = Customer.objects.create(external_id="K-B", region="Bayern", created_at=when)
+    a = Feedback.objects.create(source=src, received_at=when, text="a", dedupe_key="fa", customer=bayern)
+    b = Feedback.objects.create(source=src, received_at=when, text="b", dedupe_key="fb")
+    Feedback.objects.create(source=src, received_at=when, text="c (not analysed)", dedupe_key="fc")
+    FeedbackAnalysis.objects.create(feedback=a, sentiment="negative", intent="complaint", urgent=True,
+                                    emotions=[{"name": "anger", "score": 0.8}], components={}, input_hash="x")
+    FeedbackAnalysis.objects.create(feedback=b, sentiment="positive", intent="praise",
+                                    emotions=[{"name": "joy", "score": 0.7}], components={}, input_hash="y")
+    delivery = Topic.objects.create(key="delivery", name_de="Lieferung", name_en="Delivery")
+    delay = Topic.objects.create(key="delivery.delay", name_de="Verspätung", name_en="Delay", parent=delivery)
+    FeedbackTopic.objects.create(feedback=a, topic=delay, score=0.9, component="t.v1")
+
+    def ids(**params: object) -> set[str]:
+        f = FeedbackFilter(params, queryset=Feedback.objects.all())
+        assert f.is_valid(), f.errors
+        return set(f.qs.values_list("dedupe_key", flat=True))
+
+    assert ids(sentiment=["negative"]) == {"fa"}
+    assert ids(sentiment=["negative", "positive"]) == {"fa", "fb"}
+    assert ids(topic="delivery") == {"fa"} and ids(topic="delivery.delay") == {"fa"} and ids(topic="deliv") == set()
+    assert ids(emotion="anger") == {"fa"} and ids(emotion="joy") == {"fb"}
+    assert ids(intent="praise") == {"fb"} and ids(urgent="true") == {"fa"}
+    assert ids(region="Bayern") == {"fa"}
+    bad = FeedbackFilter({"sentiment": ["awful"]}, queryset=Feedback.objects.all())
+    assert not bad.is_valid() and "sentiment" in bad.errors

@@ -150,7 +150,7 @@ def test_csv_safe_prefixes_formula_starts(value, expected):
     assert csv_safe(value) == expected
 
 
-LIST_QUERIES = 11  # session, user, 2× permissions, role (nav), 4 filter choice lists, count, page
+LIST_QUERIES = 12  # session, user, 2× permissions, role (nav), 4 filter choice lists, count, page, topics (prefetch)
 
 
 @pytest.mark.parametrize("params", [{}, {"channel": "email", "q": "Text", "nps_min": "3"}])
