@@ -213,10 +213,18 @@ def theme_summary_for(*, feedback_ids: list[int], top_n: int = 5, quotes: int = 
     out = []
     for hits in sorted(by_topic.values(), key=lambda h: -len(h))[:top_n]:
         scores = [h.sentiment_score for h in hits if h.sentiment_score is not None]
-        best = sorted(hits, key=lambda h: order.get(h.feedback_id, 10**9))[:quotes]
+        seen: set[str] = set()
+        picked: list[str] = []
+        for h in sorted(hits, key=lambda h: order.get(h.feedback_id, 10**9)):
+            text = texts.get(h.feedback_id, "")
+            if text and text.strip().lower() not in seen:
+                seen.add(text.strip().lower())
+                picked.append(text)
+            if len(picked) >= quotes:
+                break
         out.append({
             "topic": hits[0].topic, "count": len(hits), "share": len(hits) / len(feedback_ids),
             "sentiment": (sum(scores) / len(scores)) if scores else None,
-            "quotes": [texts.get(h.feedback_id, "") for h in best],
+            "quotes": picked,
         })
     return out

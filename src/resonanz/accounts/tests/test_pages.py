@@ -44,3 +44,13 @@ def test_navigation_is_german_by_default_and_english_after_switching(viewer_clie
     html = viewer_client.get("/").content.decode()
     assert 'lang="en"' in html
     assert ">Overview<" in html and ">Customers<" in html and ">Cases &amp; actions<" in html
+
+
+def test_ui_is_german_by_default_even_for_an_english_browser_and_english_when_chosen(analyst_client) -> None:
+    from django.conf import settings
+
+    resp = analyst_client.get("/feedback/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert resp.status_code == 200 and 'lang="de"' in resp.content.decode()
+    analyst_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    resp = analyst_client.get("/feedback/", HTTP_ACCEPT_LANGUAGE="de")
+    assert 'lang="en"' in resp.content.decode()

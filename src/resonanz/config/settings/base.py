@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "resonanz.accounts.middleware.DefaultLanguageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -126,6 +126,7 @@ WHITENOISE_USE_FINDERS = True
 RESONANZ_MAX_UPLOAD_BYTES = env_int("RESONANZ_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+RESONANZ_USE_BROWSER_LANGUAGE = env_bool("RESONANZ_USE_BROWSER_LANGUAGE", False)
 RESONANZ_DEFAULT_LANGUAGE = os.environ.get("RESONANZ_DEFAULT_LANGUAGE", "de")
 RESONANZ_REDACT_AT_INGEST = env_bool("RESONANZ_REDACT_AT_INGEST", False)
 
