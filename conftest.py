@@ -7,9 +7,10 @@ test database has it. Factories take keyword arguments and fill sensible default
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,3 +167,19 @@ def make_event(db: None) -> Callable[..., Any]:
         )
 
     return make
+
+
+# Every test gets its own analytical store file, so warehouse rows never outlive the database rows they were
+# copied from (ids are reused after a rollback).
+@pytest.fixture(autouse=True)
+def _isolated_warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    if "/core/" in str(request.node.path):  # the framework-free core never touches the warehouse
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    from resonanz.insights.warehouse import warehouse_reset
+
+    settings.RESONANZ_WAREHOUSE_PATH = str(tmp_path / "warehouse.duckdb")  # type: ignore[attr-defined]
+    warehouse_reset()
+    yield
+    warehouse_reset()

@@ -154,7 +154,8 @@ def _open() -> Warehouse:
 
 def warehouse(*, max_age: float | None = None) -> Warehouse:
     """The process's warehouse, synced if the last sync is older than ``max_age`` seconds."""
-    limit = float(getattr(settings, "RESONANZ_WAREHOUSE_MAX_AGE", 30)) if max_age is None else max_age
+    configured = getattr(settings, "RESONANZ_WAREHOUSE_MAX_AGE", None)
+    limit = (30.0 if configured is None else float(configured)) if max_age is None else max_age
     with _lock:
         wh = _open()
         if time.monotonic() - _state["synced"] > limit:

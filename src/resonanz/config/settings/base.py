@@ -126,6 +126,10 @@ WHITENOISE_USE_FINDERS = True
 RESONANZ_MAX_UPLOAD_BYTES = env_int("RESONANZ_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Analytical copy (DuckDB, owned by the web process): file (default DATA_DIR/warehouse.duckdb) and how old the
+# last sync may be before a dashboard request syncs again (seconds).
+RESONANZ_WAREHOUSE_PATH = os.environ.get("RESONANZ_WAREHOUSE_PATH") or None
+RESONANZ_WAREHOUSE_MAX_AGE = env_int("RESONANZ_WAREHOUSE_MAX_AGE", 30)
 RESONANZ_USE_BROWSER_LANGUAGE = env_bool("RESONANZ_USE_BROWSER_LANGUAGE", False)
 RESONANZ_DEFAULT_LANGUAGE = os.environ.get("RESONANZ_DEFAULT_LANGUAGE", "de")
 RESONANZ_REDACT_AT_INGEST = env_bool("RESONANZ_REDACT_AT_INGEST", False)
