@@ -100,6 +100,22 @@ def norole_client(norole: Any) -> Client:
     return _client_for(norole)
 
 
+@pytest.fixture
+def analyst_api(analyst: Any) -> Any:
+    """REST API client with the analyst's token."""
+    from resonanz.testing import token_client
+
+    return token_client(analyst)
+
+
+@pytest.fixture
+def viewer_api(viewer: Any) -> Any:
+    """REST API client with the viewer's token."""
+    from resonanz.testing import token_client
+
+    return token_client(viewer)
+
+
 # ---------------------------------------------------------------------------------------------- factories
 
 

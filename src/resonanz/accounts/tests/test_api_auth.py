@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from resonanz.accounts.services import user_create
+from resonanz.testing import token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,6 @@ LIST_URLS = [
     "/api/v1/customers/", "/api/v1/orders/", "/api/v1/events/", "/api/v1/feedback/", "/api/v1/sources/",
     "/api/v1/touchpoints/", "/api/v1/stages/", "/api/v1/channels/",
 ]
-
-
-def token_client(user: Any) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 # ---------------------------------------------------------------------------------------------- tokens

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from resonanz.customers.models import Customer, Order
+from resonanz.testing import dt, token_client
 
 pytestmark = pytest.mark.django_db
-
-
-def token_client(user: Any) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def dt(s: str) -> datetime:
-    return timezone.make_aware(datetime.fromisoformat(s))
-
-
-@pytest.fixture
-def analyst_api(analyst: Any) -> APIClient:
-    return token_client(analyst)
-
-
-@pytest.fixture
-def viewer_api(viewer: Any) -> APIClient:
-    return token_client(viewer)
 
 
 # ---------------------------------------------------------------------------------------------- customers

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from resonanz.journeys.models import Channel, Event, JourneyStage, Touchpoint
+from resonanz.testing import dt, token_client
 
 pytestmark = pytest.mark.django_db
-
-
-def token_client(user: Any) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def dt(s: str) -> datetime:
-    return timezone.make_aware(datetime.fromisoformat(s))
-
-
-@pytest.fixture
-def analyst_api(analyst: Any) -> APIClient:
-    return token_client(analyst)
-
-
-@pytest.fixture
-def viewer_api(viewer: Any) -> APIClient:
-    return token_client(viewer)
 
 
 # ---------------------------------------------------------------------------------------------- reference data
