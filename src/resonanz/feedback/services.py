@@ -14,53 +14,21 @@ the API and the same item imported later from a file are one row.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from resonanz.core.ingest.validate import content_hash
+from resonanz.core.ingest.keys import DEDUPE_KEY_MAX, feedback_dedupe_key  # noqa: F401 - re-exported
 from resonanz.feedback.models import Feedback, FeedbackSource
 
 if TYPE_CHECKING:
     from resonanz.customers.models import Customer
     from resonanz.journeys.models import Channel, Touchpoint
 
-DEDUPE_KEY_MAX = 160
 TEXT_MAX_CHARS = 100_000
-
-
-def feedback_dedupe_key(
-    *,
-    source_code: str,
-    external_id: str = "",
-    received_at: datetime | None = None,
-    text: str | None = "",
-    title: str | None = "",
-    customer_external_id: str | None = "",
-    nps: int | None = None,
-    csat: int | None = None,
-    ces: int | None = None,
-    rating: int | None = None,
-) -> str:
-    """The dedupe key of one feedback item (see the module docstring). Pure; no database access.
-
-    The same rule as the file import (``resonanz.imports.writers.FeedbackWriter``): empty values count as
-    missing, whitespace is collapsed, ``received_at`` is taken in UTC.
-    """
-    external_id = (external_id or "").strip()
-    if external_id:
-        key = f"ext:{source_code}:{external_id}"
-        if len(key) > DEDUPE_KEY_MAX:
-            key = f"ext:{source_code}:sha1:{content_hash(external_id)}"[:DEDUPE_KEY_MAX]
-        return key
-    when = received_at.astimezone(UTC) if received_at is not None else None
-    return "hash:" + content_hash(
-        source_code, when, (customer_external_id or "").strip() or None, (title or "").strip() or None,
-        (text or "").strip() or None, nps, csat, ces, rating,
-    )
 
 
 def _redacted(text: str) -> str:

@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from resonanz.core.ingest.errors import E_UNKNOWN_CUSTOMER, RowError, truncate
+from resonanz.core.ingest.keys import feedback_dedupe_key
 from resonanz.core.ingest.validate import content_hash
 from resonanz.customers.models import Customer, Order
 from resonanz.feedback.models import Feedback
@@ -266,15 +267,11 @@ class FeedbackWriter(BaseWriter):
         ext = rec.get("external_id") or ""
         received = rec["received_at"]
         code = self.source_codes.get(source, source)
-        if ext:
-            key = f"ext:{code}:{ext}"
-            if len(key) > DEDUPE_MAX:
-                key = f"ext:{code}:sha1:{content_hash(ext)}"[:DEDUPE_MAX]
-        else:
-            key = "hash:" + content_hash(
-                code, received, rec.get("customer_external_id"), rec.get("title"), rec.get("text"),
-                rec.get("nps"), rec.get("csat"), rec.get("ces"), rec.get("rating"),
-            )
+        key = feedback_dedupe_key(
+            source_code=code, external_id=ext, received_at=received, text=rec.get("text"), title=rec.get("title"),
+            customer_external_id=rec.get("customer_external_id"), nps=rec.get("nps"), csat=rec.get("csat"),
+            ces=rec.get("ces"), rating=rec.get("rating"),
+        )
         props = rec["properties"]
         return (
             source, rec.get("channel"), rec.get("touchpoint"), rec.get("customer_external_id"), self._dt(received),
