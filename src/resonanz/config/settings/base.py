@@ -120,6 +120,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("RESONANZ_STATIC_ROOT", DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("RESONANZ_MEDIA_ROOT", DATA_DIR / "media"))
+for _dir in (STATIC_ROOT, MEDIA_ROOT):
+    try:
+        _dir.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects STATIC_ROOT to exist
+    except OSError:
+        pass
 WHITENOISE_USE_FINDERS = True
 
 # Uploads: refuse files over this size with a clear message (bytes).
