@@ -7,6 +7,7 @@ and ``RESONANZ_ALLOWED_HOSTS`` (see ``resonanz.config.settings.production``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -121,10 +122,8 @@ STATIC_ROOT = Path(os.environ.get("RESONANZ_STATIC_ROOT", DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("RESONANZ_MEDIA_ROOT", DATA_DIR / "media"))
 for _dir in (STATIC_ROOT, MEDIA_ROOT):
-    try:
-        _dir.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects STATIC_ROOT to exist
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # WhiteNoise expects STATIC_ROOT to exist
+        _dir.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 # Uploads: refuse files over this size with a clear message (bytes).
