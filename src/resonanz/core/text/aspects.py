@@ -5,9 +5,16 @@ allerdings, trotzdem, sondern, obwohl / but, however, although, though, yet, whe
 is scored for topics and sentiment with the same models as whole texts; a topic takes the sentiment of the
 clause(s) that mention it (topic score >= 0.5 or a keyword hit; else the clause most similar to it).
 Texts with a single clause, or a single top-level topic, keep the document sentiment for every topic. When
-each topic is named by a keyword in a clause with clear lexical sentiment, the lexicon decides (no encoding);
-otherwise the clauses are encoded in one extra batch, so clause embeddings are only computed where they can
-change the answer.
+each topic is named by a keyword in a clause with clear lexical sentiment, the lexicon decides; otherwise
+the clauses need vectors:
+
+* ``aspects.clause-split.v2`` (default): each clause vector is the mean of the text's own contextual token
+  states (last encoder layer, from the one forward pass of the whole text) over the clause's characters,
+  minus ``CONTEXT_WEIGHT`` x the mean of the text's other tokens (the states of a clause also carry the
+  rest of the text; subtracting it recovered most of the loss against re-encoding on MAMS train),
+  L2-normalised. No second encoder pass.
+* ``aspects.clause-split.v1`` (``reencode=True``, and embedders without token states): the clauses are
+  encoded again as texts of their own, in one extra batch.
 """
 
 from __future__ import annotations
@@ -15,14 +22,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from resonanz.core.errors import TextAnalysisError
 from resonanz.core.text.base import TopicHit
 
-NAME = "aspects.clause-split.v1"
+if TYPE_CHECKING:
+    from resonanz.core.text.embed import TokenStates
+
+NAME = "aspects.clause-split.v2"  # clause vectors pooled from the text's token states
+NAME_REENCODE = "aspects.clause-split.v1"  # clauses encoded again
+# chosen on two halves of MAMS train (0.2-0.8 tried; 0.5-0.7 equally good), see bench/aspect_quality.py
+CONTEXT_WEIGHT = 0.6
 LABELS = ("negative", "neutral", "positive")
 
 _CONTRAST_DE = r"aber|jedoch|doch|allerdings|trotzdem|dennoch|sondern|obwohl|obgleich|wobei|leider"
@@ -78,6 +92,13 @@ def split_clauses(text: str) -> list[Clause]:
     return merged
 
 
+def opinion_clauses(text: str) -> list[Clause]:
+    """The clauses that can carry an opinion on a topic (>= 3 words: "Danke!", "Nie wieder." cannot); empty
+    when there are fewer than two, i.e. when the text can only have its document sentiment."""
+    cl = [c for c in split_clauses(text) if len(_WORDS.findall(c.text)) >= _MIN_CLAUSE_WORDS]
+    return cl if len(cl) >= 2 else []
+
+
 def _label(probs: npt.NDArray[Any]) -> str:
     return LABELS[int(np.argmax(probs))]
 
@@ -89,32 +110,41 @@ class AspectSentiment:
     document models; ``keys`` names the topic columns; ``root_of`` maps a key to its top-level topic.
     """
 
-    name = NAME
-
     def __init__(self, encode: Callable[[list[str]], npt.NDArray[np.float32]],
                  topic_scores: Callable[[Sequence[str], npt.NDArray[Any]], npt.NDArray[Any]],
                  sentiment_proba: Callable[[Sequence[str], npt.NDArray[Any], Sequence[str | None]], npt.NDArray[Any]],
                  keys: Sequence[str], root_of: Callable[[str], str],
                  keyword_match: Callable[[str, str], bool] | None = None,
-                 lexical: Callable[[list[str], list[str | None]], Any] | None = None) -> None:
+                 lexical: Callable[[list[str], list[str | None]], Any] | None = None, *,
+                 reencode: bool = False) -> None:
         self.encode, self.topic_scores, self.sentiment_proba = encode, topic_scores, sentiment_proba
+        self.reencode = reencode
         self.keys = list(keys)
         self.root_of = root_of
+        self._root_keys = [k for k in self.keys if root_of(k) == k]
         self.keyword_match = keyword_match
         self.lexical = lexical
         self.clauses_encoded = 0
+        self.clauses_pooled = 0
         self.lexical_resolved = 0
         self.max_topics = 4
 
+    @property
+    def name(self) -> str:
+        return NAME_REENCODE if self.reencode else NAME
+
+    def _kw(self, key: str, text: str) -> bool:
+        return self.keyword_match is not None and self.keyword_match(key, text)
+
     def _lexical_path(self, i: int, cl: list[Clause], out: list[list[TopicHit]], lang: str | None) -> bool:
         """Cheap path: when every topic is named by a keyword in some clause and those clauses carry clear
-        lexical sentiment (|compound| >= 0.3), take the clause sentiment from the lexicon and skip encoding."""
+        lexical sentiment (|compound| >= 0.3), take the clause sentiment from the lexicon and skip the clause vectors."""
         if self.lexical is None or self.keyword_match is None:
             return False
         comp = self.lexical([c.text for c in cl], [lang] * len(cl))
         new = []
         for h in out[i]:
-            sel = [c for c in range(len(cl)) if self.keyword_match(h.name, cl[c].text)]
+            sel = [c for c in range(len(cl)) if self._kw(h.name, cl[c].text)]
             if not sel or any(abs(comp[c]) < 0.3 for c in sel):
                 return False
             v = float(np.mean([comp[c] for c in sel]))
@@ -123,22 +153,43 @@ class AspectSentiment:
         self.lexical_resolved += 1
         return True
 
+    def _clause_vectors(self, jobs: list[tuple[int, list[Clause]]], tokens: TokenStates | None) -> npt.NDArray[Any]:
+        if self.reencode:
+            flat = [c.text for _, cl in jobs for c in cl]
+            self.clauses_encoded += len(flat)
+            return self.encode(flat)
+        if tokens is None:
+            raise TextAnalysisError(f"{NAME} needs the token states of the texts", code="E231")
+        parts = []
+        for i, cl in jobs:
+            if tokens.has(i):
+                parts.append(tokens.span_vectors(i, [(c.start, c.end) for c in cl], context_weight=CONTEXT_WEIGHT))
+                self.clauses_pooled += len(cl)
+            else:  # states not kept for this text (caller's choice): encode its clauses
+                parts.append(self.encode([c.text for c in cl]))
+                self.clauses_encoded += len(cl)
+        return np.vstack(parts)
+
     def apply(self, texts: Sequence[str], hits: Sequence[list[TopicHit]], doc_probs: npt.NDArray[Any],
-              languages: Sequence[str | None]) -> list[list[TopicHit]]:
+              languages: Sequence[str | None], *, tokens: TokenStates | None = None,
+              clauses: Sequence[list[Clause]] | None = None) -> list[list[TopicHit]]:
+        """Topic hits with aspect sentiment, one list per text. ``tokens``: the token states of ``texts`` from
+        their encoding (needed unless ``reencode``); ``clauses``: ``opinion_clauses`` of each text, if known."""
         out: list[list[TopicHit]] = []
         jobs: list[tuple[int, list[Clause]]] = []
         for i, (t, hs) in enumerate(zip(texts, hits, strict=True)):
             doc = doc_probs[i]
             score = round(float(doc[2] - doc[0]), 4)
             out.append([replace(h, sentiment=_label(doc), sentiment_score=score) for h in hs])
-            # only clauses that can carry an opinion on a topic ("Danke!", "Nie wieder." cannot)
-            cl = [c for c in split_clauses(t) if len(_WORDS.findall(c.text)) >= _MIN_CLAUSE_WORDS]
+            cl = clauses[i] if clauses is not None else opinion_clauses(t)
             if len(cl) < 2:
                 continue
             roots = {self.root_of(h.name) for h in hs}
             # clause-level evidence: several topics already, or a clause names a topic the text-level model missed
+            # (a clause is a substring of the text: look in the text first, in its clauses only on a hit)
+            kw = self._kw
             missing = self.keyword_match is not None and any(
-                self.keyword_match(k, c.text) for c in cl for k in self.keys if self.root_of(k) == k and k not in roots)
+                kw(k, t) and any(kw(k, c.text) for c in cl) for k in self._root_keys if k not in roots)
             if len(roots) < 2 and not missing:
                 continue
             if not missing and self._lexical_path(i, cl, out, languages[i]):
@@ -148,8 +199,7 @@ class AspectSentiment:
             return out
         flat = [c.text for _, cl in jobs for c in cl]
         flat_lang = [languages[i] for i, cl in jobs for _ in cl]
-        Xc = self.encode(flat)
-        self.clauses_encoded += len(flat)
+        Xc = self._clause_vectors(jobs, tokens)
         Tc = self.topic_scores(flat, Xc)
         Sc = self.sentiment_proba(flat, Xc, flat_lang)
         pos = 0
@@ -166,7 +216,7 @@ class AspectSentiment:
                     continue
                 # short clauses look like many example phrases: also require the topic's keyword there
                 if self.keyword_match is not None and not any(
-                        T[c, j] >= 0.5 and self.keyword_match(key, cl[c].text) for c in range(n)):
+                        T[c, j] >= 0.5 and self._kw(key, cl[c].text) for c in range(n)):
                     continue
                 root = self.root_of(key)
                 if root not in roots and len(roots) >= self.max_topics:
@@ -180,7 +230,7 @@ class AspectSentiment:
                     new.append(h)
                     continue
                 sel = [c for c in range(n) if T[c, j] >= 0.5 or
-                       (self.keyword_match is not None and self.keyword_match(h.name, cl[c].text))]
+                       (self.keyword_match is not None and self._kw(h.name, cl[c].text))]
                 if not sel:
                     sel = [int(np.argmax(T[:, j]))]
                 p = S[sel].mean(0)

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from resonanz.core.errors import TextAnalysisError
 from resonanz.core.registry import registry
-from resonanz.core.text._e5.common import Encoded, check_texts, clean_text, num_threads
+from resonanz.core.text._e5.common import Encoded, TokenStates, check_texts, clean_text, num_threads
 
 __all__ = [
     "DIM",
@@ -33,6 +33,7 @@ __all__ = [
     "Embedder",
     "Encoded",
     "EngineEmbedder",
+    "TokenStates",
     "get_embedder",
     "num_threads",
     "prepare_model",

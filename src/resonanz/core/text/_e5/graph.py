@@ -2,8 +2,12 @@
 
 Graph (opset 17, only standard ONNX operators):
 
-* inputs ``input_ids`` and ``attention_mask`` (int64, ``[batch, seq]``), output ``embedding`` (``[batch, 384]``,
-  mean over the unmasked tokens, L2-normalised);
+* inputs ``input_ids`` and ``attention_mask`` (int64, ``[batch, seq]``); outputs ``embedding`` (``[batch, 384]``,
+  mean over the unmasked tokens, L2-normalised) and ``token_states`` (``[batch, seq, 384]``, the last layer's
+  hidden states, exactly 0 at padded positions: the tensor ``embedding`` is pooled from, so exposing it costs
+  no compute); with ``layer_means=True`` also ``layer_means`` (``[batch, layers, 384]``, the mask-mean of every
+  layer's output, not normalised). ONNX Runtime runs every node of a graph whatever ``session.run`` fetches,
+  so ``layer_means`` lives in a separate model file that is only built when asked for (see ``build.py``);
 * the word-embedding table stays 4-bit as in the wheel (``uint8`` nibbles + ``float16`` block scales, 60 MB):
   the graph gathers the packed rows of the batch's tokens and dequantises them with two 256-entry lookup
   tables, which is exactly the engine's ``deq_row``; a 250k x 384 fp32 table would be 384 MB;
@@ -60,8 +64,8 @@ def matmul_name(tag: str) -> str:
     return f"{tag}.matmul"
 
 
-def build_graph(model: E5ModelFile) -> onnx.ModelProto:
-    """The fp32 encoder graph (word embeddings kept packed 4-bit)."""
+def build_graph(model: E5ModelFile, *, layer_means: bool = False) -> onnx.ModelProto:
+    """The fp32 encoder graph (word embeddings kept packed 4-bit); ``layer_means`` adds that output."""
     H, NH, FF, NL = model.hidden, model.heads, model.ffn, model.layers
     hd = H // NH
     nb = H // QK
@@ -136,6 +140,11 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
         y = g.op("MatMul", [inp, wn], exact=matmul_name(tag))
         return g.op("Add", [y, bn], f"{tag}_out")
 
+    count = g.op("ReduceSum", [m3, c_axis1], "pool_count", keepdims=0)
+    count = g.op("Max", [count, c_f_one], "pool_count_safe")  # (B, 1)
+    layer_pools: list[str] = []
+    count3 = g.op("Unsqueeze", [count, c_axis1], "pool_count3") if layer_means else ""  # (B, 1, 1)
+
     qscale = 1.0 / float(np.sqrt(hd))
     for li in range(NL):
         p = f"l{li}"
@@ -167,14 +176,23 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
         g.const(f"{p}.oln.w", model.f32(f"{p}.oln.w"))
         g.const(f"{p}.oln.b", model.f32(f"{p}.oln.b"))
         x = g.op("LayerNormalization", [x, f"{p}.oln.w", f"{p}.oln.b"], f"{p}_ln2", axis=-1, epsilon=eps)
-        x = g.op("Mul", [x, m3], f"{p}_ln2_masked")
+        # the last layer's masked states are the graph output ``token_states`` (same node, just named)
+        x = g.op("Mul", [x, m3], f"{p}_ln2_masked", exact="token_states" if li == NL - 1 else None)
+        if layer_means:
+            ls = g.op("ReduceSum", [x, c_axis1], f"{p}_pool_sum", keepdims=1)  # (B, 1, H)
+            layer_pools.append(g.op("Div", [ls, count3], f"{p}_pool_mean"))
 
     # ---- mean pooling over unmasked tokens, then L2 normalisation
     summed = g.op("ReduceSum", [x, c_axis1], "pool_sum", keepdims=0)
-    count = g.op("ReduceSum", [m3, c_axis1], "pool_count", keepdims=0)
-    count = g.op("Max", [count, c_f_one], "pool_count_safe")
     mean = g.op("Div", [summed, count], "pool_mean")
     g.nodes.append(helper.make_node("LpNormalization", [mean], ["embedding"], name="l2norm", axis=-1, p=2))
+    outputs = [
+        helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", H]),
+        helper.make_tensor_value_info("token_states", TensorProto.FLOAT, ["batch", "seq", H]),
+    ]
+    if layer_means:
+        g.op("Concat", layer_pools, exact="layer_means", axis=1)  # (B, layers, H)
+        outputs.append(helper.make_tensor_value_info("layer_means", TensorProto.FLOAT, ["batch", NL, H]))
 
     graph = helper.make_graph(
         g.nodes,
@@ -183,7 +201,7 @@ def build_graph(model: E5ModelFile) -> onnx.ModelProto:
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
         ],
-        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", H])],
+        outputs,
         initializer=g.inits,
     )
     mp = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="resonanz")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,7 @@ class E5Tokenizer:
         self.unk = model.unk
         self.max_tokens = model.max_positions
         self._table: dict[int, str] = dict(model.norm_map)
+        self._pieces: list[str] = list(model.pieces)
         self._scores: list[float] = model.scores.tolist()
         unk_score = np.float32(model.scores.min()) - np.float32(10.0)
         self._unk_score = float(unk_score)
@@ -110,6 +112,43 @@ class E5Tokenizer:
             out.append(unk if b < 0 else b)
             i = back_from[i]
         out.reverse()
+        return out
+
+    def char_offsets(self, text: str, ids: Sequence[int]) -> npt.NDArray[np.int64]:
+        """``(len(ids), 2)`` start/end character offsets into ``text`` of the content tokens ``segment(text)``.
+
+        The pieces of a segmentation spell the normalised string exactly (an ``<unk>`` is one code point), so
+        walking their lengths over the normalised string, while remembering which character of ``text`` each
+        normalised character came from, gives the offsets. A leading ``▁`` is not counted in the start of a
+        token that has other characters, so a word token starts at its first letter; the space put in front
+        has no source character (a token made only of it is the empty span ``(0, 0)``).
+        """
+        origin: list[int] = []
+        table = self._table
+        prev_space = False
+        starts_with_space = False
+        for i, ch in enumerate(text):
+            for c in table.get(ord(ch), ch):
+                if c == " ":
+                    if prev_space:  # runs of spaces collapse into the first one
+                        continue
+                    prev_space = True
+                    starts_with_space = starts_with_space or not origin
+                else:
+                    prev_space = False
+                origin.append(i)
+        if not starts_with_space:  # normalize() puts a space in front: it has no source character
+            origin.insert(0, -1)
+        out = np.zeros((len(ids), 2), dtype=np.int64)
+        pos, n, unk, pieces = 0, len(origin), self.unk, self._pieces
+        for k, tid in enumerate(ids):
+            width = 1 if tid == unk else len(pieces[tid])
+            a, b = pos, min(pos + width, n)
+            if b - a > 1 and pieces[tid][0] == META:
+                a += 1
+            out[k, 0] = max(origin[a], 0) if a < n else len(text)
+            out[k, 1] = origin[b - 1] + 1 if b > 0 else 0
+            pos += width
         return out
 
     def content_ids(self, texts: list[str]) -> list[list[int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from resonanz.core.text.aspects import split_clauses
@@ -52,3 +53,44 @@ def test_mixed_text_gets_different_aspect_sentiments(pipeline: Any) -> None:
         staff = [h for h in r.topics if h.name.split(".")[0] in ("advice_staff", "customer_service", "store_experience")]
         assert staff, (text, r.topics)
         assert any(h.sentiment == "positive" for h in staff), (text, r.topics)
+
+
+def test_span_and_reencode_paths_both_separate_the_aspects(pipeline: Any) -> None:
+    from resonanz.core.text.aspects import NAME, NAME_REENCODE
+    from resonanz.core.text.pipeline import Pipeline, PipelineConfig
+
+    if not getattr(pipeline.embedder, "has_token_states", False):
+        pytest.skip("token states need the ONNX embedder")
+    assert pipeline.aspects.name == NAME == "aspects.clause-split.v2"
+    old = Pipeline(PipelineConfig(signals=False, aspect_clause_vectors="encode"), embedder=pipeline.embedder)
+    assert old.aspects.name == NAME_REENCODE == "aspects.clause-split.v1"
+    batch = [TextInput(str(i), t) for i, (t, _, _) in enumerate(MIXED)]
+    for pipe in (pipeline, old):
+        before = (pipe.aspects.clauses_encoded, pipe.aspects.clauses_pooled)
+        for r in pipe.analyze(batch):
+            assert r.components["aspects"] == pipe.aspects.name
+            assert _topic_sentiment(r.topics, "delivery") == "negative", r.topics
+        encoded = pipe.aspects.clauses_encoded - before[0]
+        pooled = pipe.aspects.clauses_pooled - before[1]
+        assert (encoded, pooled) == ((0, 4) if pipe is pipeline else (4, 0))
+
+
+def test_span_path_needs_token_states_and_the_config_is_checked() -> None:
+    from resonanz.core.errors import TextAnalysisError
+    from resonanz.core.text.aspects import AspectSentiment
+    from resonanz.core.text.base import TopicHit
+    from resonanz.core.text.pipeline import Pipeline, PipelineConfig
+
+    asp = AspectSentiment(lambda texts: np.zeros((len(texts), 384), np.float32),
+                          lambda texts, X: np.full((len(texts), 2), 0.9), lambda texts, X, langs: np.ones((len(texts), 3)) / 3,
+                          ["a", "b"], lambda k: k)
+    text = "The first part was great, but the second part was awful."
+    hits = [[TopicHit("a", 0.9), TopicHit("b", 0.8)]]
+    with pytest.raises(TextAnalysisError) as err:
+        asp.apply([text], hits, np.array([[0.2, 0.3, 0.5]]), ["en"])
+    assert err.value.code == "E231"
+    asp.reencode = True
+    assert len(asp.apply([text], hits, np.array([[0.2, 0.3, 0.5]]), ["en"])[0]) == 2
+    assert asp.clauses_encoded == 2
+    with pytest.raises(TextAnalysisError):
+        Pipeline(PipelineConfig(aspect_clause_vectors="tokens"))

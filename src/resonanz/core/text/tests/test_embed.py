@@ -353,7 +353,7 @@ def test_concurrent_prepare_builds_once_and_publishes_atomically(
     monkeypatch.setenv("RESONANZ_MODEL_DIR", str(tmp_path))
     calls: list[int] = []
 
-    def fake_build(source: Path, target: Path) -> dict[str, object]:
+    def fake_build(source: Path, target: Path, variant: str = "") -> dict[str, object]:
         calls.append(1)
         target.write_bytes(b"partial")
         time.sleep(0.3)
@@ -388,7 +388,7 @@ def test_concurrent_prepare_builds_once_and_publishes_atomically(
 def test_failed_build_leaves_no_model_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RESONANZ_MODEL_DIR", str(tmp_path))
 
-    def broken(source: Path, target: Path) -> dict[str, object]:
+    def broken(source: Path, target: Path, variant: str = "") -> dict[str, object]:
         target.write_bytes(b"half")
         raise RuntimeError("disk full")
 
@@ -429,3 +429,71 @@ def test_unknown_embedder_kind_is_a_coded_error() -> None:
 
 def test_both_components_are_registered_with_versioned_names() -> None:
     assert {"embed.e5-small-int8.v1", "embed.e5-small-q4engine.v1"} <= set(registry.names("embed"))
+
+
+# --------------------------------------------------------------------------- token states, offsets, layer means
+
+
+def test_char_offsets_map_every_token_back_into_the_text(tokenizer: E5Tokenizer) -> None:
+    texts = [p + t for t in FEEDBACK + TOKENIZER_EXTRAS for p in ("query: ", "")] + _random_unicode(200)
+    for t in texts:
+        ids = tokenizer.segment(t)
+        off = tokenizer.char_offsets(t, ids)
+        assert off.shape == (len(ids), 2)
+        assert ((off >= 0) & (off <= len(t))).all(), t
+        assert (off[:, 0] <= off[:, 1]).all() and (np.diff(off[:, 1]) >= 0).all(), t
+    t = "query: Die Lieferung war   super, aber der Service war langsam."
+    ids = tokenizer.segment(t)
+    spelled = [t[a:b] for a, b in tokenizer.char_offsets(t, ids)]
+    assert spelled[3:] == ["Die", "Lieferung", "war", "super", ",", "aber", "der", "Service", "war", "langsam", "."]
+
+
+@pytest.mark.slow
+def test_token_states_are_what_the_embedding_is_pooled_from(onnx: OnnxEmbedder) -> None:
+    texts = FEEDBACK[:6]
+    res = onnx.encode_detailed(texts, token_states=[True, False, True, True, True, True])
+    assert res.tokens is not None and not res.tokens.has(1) and res.tokens.states[1] is None
+    np.testing.assert_array_equal(res.vectors, onnx.encode(texts))  # fetching the states changes nothing
+    for i in (0, 2, 3, 4, 5):
+        st = res.tokens.states[i]
+        assert st is not None and st.shape == (res.n_tokens[i], 384)
+        mean = st.mean(0) / np.linalg.norm(st.mean(0))
+        np.testing.assert_allclose(mean, res.vectors[i], atol=1e-5)
+    assert onnx.encode_detailed(texts).tokens is None
+
+
+@pytest.mark.slow
+def test_span_vectors_pool_the_tokens_of_a_clause(onnx: OnnxEmbedder) -> None:
+    text = "Die Lieferung war schnell, aber der Service war unfreundlich."
+    cut = text.index(", aber")
+    res = onnx.encode_detailed([text], token_states=True)
+    assert res.tokens is not None
+    spans = [(0, cut), (cut + 2, len(text))]
+    V = res.tokens.span_vectors(0, spans)
+    st = res.tokens.states[0]
+    assert st is not None
+    manual = st[4:8].mean(0)  # <s> ▁que ry : | ▁Die ▁Lieferung ▁war ▁schnell
+    np.testing.assert_allclose(V[0], manual / np.linalg.norm(manual), atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(V, axis=1), 1.0, atol=1e-5)
+    alone = onnx.encode([text[a:b] for a, b in spans])
+    sims = V @ alone.T
+    assert sims[0, 0] > sims[0, 1] and sims[1, 1] > sims[1, 0]
+    W = res.tokens.span_vectors(0, spans, context_weight=0.6)
+    assert (W @ alone.T)[0, 0] - (W @ alone.T)[0, 1] > sims[0, 0] - sims[0, 1]  # the context subtracted
+
+
+@pytest.mark.slow
+def test_layer_means_come_from_a_separate_variant_and_end_with_the_embedding(
+    onnx: OnnxEmbedder, onnx_model: Path
+) -> None:
+    assert [o.name for o in onnx._session.get_outputs()] == ["embedding", "token_states"]
+    texts = FEEDBACK[:5]
+    lm = onnx.encode_layer_means(texts)
+    assert lm.shape == (5, 12, 384) and lm.dtype == np.float32
+    last = lm[:, -1] / np.linalg.norm(lm[:, -1], axis=1, keepdims=True)
+    np.testing.assert_allclose(last, onnx.encode(texts), atol=1e-5)
+    variant = build.cached_model_path(variant="layers")
+    assert variant.is_file() and variant.parent == onnx_model.parent
+    assert variant.name == onnx_model.name.replace(f"v{build.GRAPH_VERSION}-", f"v{build.GRAPH_VERSION}-layers-")
+    with pytest.raises(TextAnalysisError):
+        build.cached_model_path(variant="nope")

@@ -101,3 +101,23 @@ def test_shipped_weights_have_metadata_with_licences() -> None:
     meta = json.loads(s.HEAD_PATH.with_suffix(".json").read_text())
     assert meta["component"] == s.HEAD_NAME
     assert set(meta["licences"]) >= {"uci_sentences", "mams_acsa", "self-written"}
+
+
+SOCIAL = [  # informal register (not training sentences): neutral questions/news, irony, short praise
+    ("@stadtwerke Fährt die Linie 4 am Feiertag nach dem Sonntagsfahrplan?", "neutral"),
+    ("Verkehrsverbund stellt neuen Netzplan für 2027 vor http://t.co/netz", "neutral"),
+    ("@shopsupport do you ship to Norway?", "neutral"),
+    ("Super, schon wieder 50 Minuten Verspätung. Danke auch 🙄", "negative"),
+    ("Three hours on hold and then the line dropped. Great service, really.", "negative"),
+    ("Danke für die schnelle Hilfe, alles wieder gut 😊", "positive"),
+]
+
+
+@pytest.mark.skipif(not s.head_available(), reason="shipped head weights not built")
+def test_ensemble_handles_informal_feedback(embedder: Any) -> None:
+    texts = [t for t, _ in SOCIAL]
+    langs = ["de", "de", "en", "de", "en", "de"]
+    res = s.EnsembleSentiment(embedder).predict(texts, embedder.encode(texts), langs)
+    wrong = [(t, g, r.label) for (t, g), r in zip(SOCIAL, res, strict=True) if r.label != g]
+    assert len(wrong) <= 1, wrong
+    assert s.EnsembleSentiment.name == s.ENSEMBLE_NAME and s.ENSEMBLE_NAME.endswith(".v2")
