@@ -103,22 +103,30 @@ def _taxonomy_file() -> tuple[str, str]:
     return str(path), digest
 
 
+def active_classifier_names() -> list[str]:
+    """Stored names (``name-vN``) of the active trained classifiers: the newest active one per task."""
+    from resonanz.analysis.models import TrainedClassifier
+
+    seen: dict[str, str] = {}
+    for c in TrainedClassifier.objects.filter(active=True).order_by("-trained_at", "-id"):
+        seen.setdefault(c.task, f"{c.name}-v{c.version}")
+    return [seen[t] for t in sorted(seen)]
+
+
 def pipeline_get() -> Any:
     """The process-wide pipeline for the current taxonomy (rebuilt when the taxonomy changes)."""
-    from resonanz.analysis.models import TrainedClassifier
     from resonanz.core.text.pipeline import Pipeline, PipelineConfig
 
     topics_ensure_default()
     path, digest = _taxonomy_file()
-    active = TrainedClassifier.objects.filter(active=True).order_by("-trained_at").first()
-    classifier = f"{active.name}-v{active.version}" if active else None
-    key = f"{digest}:{classifier}"
+    classifiers = tuple(active_classifier_names())
+    key = f"{digest}:{','.join(classifiers)}"
     with _pipeline_lock:
         if key not in _pipelines:
             _pipelines.clear()
             _pipelines[key] = Pipeline(PipelineConfig(
                 taxonomy_path=path, account_default_language=settings.RESONANZ_DEFAULT_LANGUAGE,
-                classifier=classifier,
+                classifiers=classifiers,
             ))
         return _pipelines[key]
 
@@ -470,7 +478,7 @@ def classifier_train_from_corrections(*, task: str, user: Any = None, name: str 
     version = (TrainedClassifier.objects.filter(name=name).aggregate(m=Max("version"))["m"] or 0) + 1
     clf.meta |= {"name": name, "version": version, "source": "corrections", "n_train": len(ids)}
     path = clf.save(classifier_path(f"{name}-v{version}"))
-    TrainedClassifier.objects.filter(active=True).update(active=False)
+    TrainedClassifier.objects.filter(active=True, task=task).update(active=False)  # one active head per task
     TrainedClassifier.objects.create(
         name=name, task=task, version=version, path=str(path), n_examples=len(ids), active=True,
         metrics={"classes": clf.classes}, created_by=user if getattr(user, "pk", None) else None,

@@ -98,3 +98,14 @@ def test_training_from_corrections_needs_enough_labels_then_activates_a_model(tm
     active = TrainedClassifier.objects.get(active=True)
     assert active.task == "sentiment" and active.n_examples == 24
     assert pipeline_get().components()["sentiment"].startswith("sentiment.custom-corrections-sentiment")
+    # a topic head trained afterwards does not switch the sentiment head off: one active head per task
+    keys = list(Topic.objects.filter(parent__isnull=True).values_list("key", flat=True)[:2])
+    for f in items:
+        correction_create(feedback=f, kind="topics", value=[keys[0] if "super" in f.text else keys[1]], user=user)
+    classifier_train_from_corrections(task="topics")
+    classifier_train_from_corrections(task="sentiment")  # retraining replaces only the sentiment head
+    assert sorted(TrainedClassifier.objects.filter(active=True).values_list("task", "version")) == [
+        ("sentiment", 2), ("topics", 1)]
+    comps = pipeline_get().components()
+    assert comps["sentiment"].startswith("sentiment.custom-corrections-sentiment-v2")
+    assert comps["topics"].startswith("topics.custom-corrections-topics-v1")

@@ -70,13 +70,15 @@ def normalise_sentiment_label(label: str, classes: Sequence[str]) -> str:
 class PipelineConfig:
     """What to run. ``sentiment``: ``"auto"`` (shipped head if present, else prototypes) or a registry name.
     ``classifier``: name of a user-trained classifier (``resonanz classifier train``) that replaces the
-    sentiment or topic model, per its task."""
+    sentiment or topic model, per its task; ``classifiers``: more of them, at most one per task (e.g. a
+    sentiment head and a topic head trained from corrections, both active)."""
 
     embedder: str = field(default_factory=lambda: os.environ.get("RESONANZ_EMBEDDER", "auto"))
     sentiment: str = "auto"
     taxonomy_path: str | None = None
     topic_model_dir: str | None = None
     classifier: str | None = None
+    classifiers: tuple[str, ...] = ()
     account_default_language: str = "de"
     max_chars: int = 5_000
     embed_max_chars: int = 2_000
@@ -113,13 +115,24 @@ class Pipeline:
 
             embedder = get_embedder(cfg.embedder)
         self.embedder = embedder
+        # user-trained classifiers by task ("sentiment" / "topics"): (classifier, component name)
+        self.customs: dict[str, tuple[Any, str]] = {}
+        # the first named classifier (``config.classifier``), for callers that evaluate one model
         self.custom: Any = None
         self.custom_name: str | None = None
-        if cfg.classifier:
+        names = list(dict.fromkeys(n for n in (cfg.classifier, *cfg.classifiers) if n))
+        if names:
             from resonanz.core.text.heads import TextClassifier
 
-            self.custom = TextClassifier.load(classifier_path(cfg.classifier))
-            self.custom_name = custom_component_name(self.custom.task, cfg.classifier)
+            for n in names:
+                clf = TextClassifier.load(classifier_path(n))
+                if clf.task in self.customs:
+                    raise TextAnalysisError(
+                        f"two classifiers for the task {clf.task!r}: {self.customs[clf.task][1]} and {n!r}; "
+                        "use at most one per task", code="E243")
+                self.customs[clf.task] = (clf, custom_component_name(clf.task, n))
+                if self.custom is None:
+                    self.custom, self.custom_name = self.customs[clf.task]
         self.sentiment = self._make_sentiment(cfg.sentiment)
         from resonanz.core.text.taxonomy import Taxonomy
         from resonanz.core.text.topics import TopicModel
@@ -142,7 +155,7 @@ class Pipeline:
         spans = cfg.aspect_clause_vectors == "span" and getattr(embedder, "has_token_states", False) is True
         self.aspects = AspectSentiment(
             self._encode, self._topic_scores, self._sentiment_proba, self._topic_keys(), self._root_of,
-            self.topics.keyword_match if self._custom_task() != "topics" else None, _lexical_compound,
+            self.topics.keyword_match if "topics" not in self.customs else None, _lexical_compound,
             reencode=not spans,
         )
 
@@ -160,8 +173,10 @@ class Pipeline:
             return s.EnsembleSentiment(self.embedder)
         raise TextAnalysisError(f"unknown sentiment component {name!r}", code="E230")
 
-    def _custom_task(self) -> str | None:
-        return self.custom.task if self.custom is not None else None
+    def _custom(self, task: str) -> Any:
+        """The user-trained classifier that replaces the model of ``task``, or None."""
+        hit = self.customs.get(task)
+        return hit[0] if hit else None
 
     def _encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
         lim = self.config.embed_max_chars
@@ -179,9 +194,10 @@ class Pipeline:
     def _sentiment_proba(self, texts: Sequence[str], X: npt.NDArray[Any], langs: Sequence[str | None]) -> npt.NDArray[Any]:
         from resonanz.core.text.sentiment import lexical_features
 
-        if self._custom_task() == "sentiment":
-            P = self.custom.predict_proba(texts, X)
-            cls = [normalise_sentiment_label(c, self.custom.classes) for c in self.custom.classes]
+        custom = self._custom("sentiment")
+        if custom is not None:
+            P = custom.predict_proba(texts, X)
+            cls = [normalise_sentiment_label(c, custom.classes) for c in custom.classes]
             out = np.zeros((len(texts), 3))
             for j, c in enumerate(cls):
                 if c in ("negative", "neutral", "positive"):
@@ -194,37 +210,39 @@ class Pipeline:
     def _custom_sentiment_labels(self, texts: Sequence[str], X: npt.NDArray[Any]) -> list[tuple[str, float]] | None:
         """(label, max probability) per text when the user's sentiment classes do not map onto
         negative/neutral/positive (e.g. "gut"/"schlecht"); else None (the mapped probabilities are used)."""
-        if self._custom_task() != "sentiment":
+        custom = self._custom("sentiment")
+        if custom is None:
             return None
-        cls = [normalise_sentiment_label(c, self.custom.classes) for c in self.custom.classes]
+        cls = [normalise_sentiment_label(c, custom.classes) for c in custom.classes]
         if all(c in ("negative", "neutral", "positive") for c in cls):
             return None
-        P = self.custom.predict_proba(texts, X)
+        P = custom.predict_proba(texts, X)
         return [(cls[int(j)], round(float(P[i, j]), 4)) for i, j in enumerate(P.argmax(1))]
 
     def _topic_keys(self) -> list[str]:
-        if self._custom_task() == "topics":
-            return list(self.custom.classes)
-        return list(self.topics.keys)
+        custom = self._custom("topics")
+        return list(custom.classes) if custom is not None else list(self.topics.keys)
 
     def _root_of(self, key: str) -> str:
-        return key if self._custom_task() == "topics" else self.topics.root_of(key)
+        return key if self._custom("topics") is not None else self.topics.root_of(key)
 
     def _topic_scores(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        if self._custom_task() == "topics":
-            P = self.custom.predict_proba(texts, X)
-            th = self.custom.thresholds if self.custom.thresholds is not None else np.full(P.shape[1], 0.5)
+        custom = self._custom("topics")
+        if custom is not None:
+            P = custom.predict_proba(texts, X)
+            th = custom.thresholds if custom.thresholds is not None else np.full(P.shape[1], 0.5)
             return np.where(th <= P, 0.5 + 0.5 * (P - th) / np.maximum(1 - th, 1e-6), 0.5 * P / np.maximum(th, 1e-6))
         return self.topics.scores(texts, X)
 
     def _topic_hits(self, texts: Sequence[str], X: npt.NDArray[Any]) -> list[list[TopicHit]]:
-        if self._custom_task() != "topics":
+        custom = self._custom("topics")
+        if custom is None:
             return self.topics.predict(texts, X)
-        P = self.custom.predict_proba(texts, X)
-        labels = self.custom.predict(texts, X, at_least_one=False)
+        P = custom.predict_proba(texts, X)
+        labels = custom.predict(texts, X, at_least_one=False)
         out = []
         for i, labs in enumerate(labels):
-            hs = [TopicHit(c, round(float(P[i, self.custom.classes.index(c)]), 4)) for c in labs]
+            hs = [TopicHit(c, round(float(P[i, custom.classes.index(c)]), 4)) for c in labs]
             out.append(sorted(hs, key=lambda h: -h.score))
         return out
 
@@ -235,8 +253,8 @@ class Pipeline:
                  "sentiment": self.sentiment.name, "topics": self.topics.name, "aspects": self.aspects.name}
         if self.pii is not None:
             comps["pii"] = self.pii.name
-        if self.custom is not None:
-            comps["sentiment" if self.custom.task == "sentiment" else "topics"] = self.custom_name or ""
+        for task, (_, name) in self.customs.items():
+            comps["sentiment" if task == "sentiment" else "topics"] = name
         return comps
 
     # ---- running -----------------------------------------------------------------------------------

@@ -65,3 +65,26 @@ def test_user_classifier_replaces_sentiment(pipeline: Pipeline, tmp_path: Any, m
     r = p.analyze([TextInput("1", "super gut"), TextInput("2", "furchtbar")])
     assert [x.sentiment for x in r] == ["positive", "negative"]
     assert r[0].components["sentiment"] == "sentiment.custom-mini.v1"
+
+
+def test_one_user_classifier_per_task_both_active(tmp_path: Any, monkeypatch: Any) -> None:
+    from resonanz.core.errors import TextAnalysisError
+    from resonanz.core.text.heads import train_classifier
+    from resonanz.core.text.pipeline import classifier_path
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    emb: Any = get_test_embedder()
+    texts = ["toll", "super gut", "prima Sache", "schlecht", "furchtbar", "miserabel"] * 2
+    X = emb.encode(texts)
+    train_classifier(texts, X, ["pos", "pos", "pos", "neg", "neg", "neg"] * 2).save(classifier_path("s1"))
+    train_classifier(texts, X, ["pos", "pos", "pos", "neg", "neg", "neg"] * 2).save(classifier_path("s2"))
+    topics = [["lob"], ["lob"], ["lob"], ["kritik"], ["kritik"], ["kritik"]] * 2
+    train_classifier(texts, X, topics, task="topics", multi_label=True).save(classifier_path("t1"))
+    p = Pipeline(PipelineConfig(classifiers=("s1", "t1"), signals=False), embedder=emb)
+    r = p.analyze([TextInput("1", "super gut"), TextInput("2", "furchtbar")])
+    assert r[0].components["sentiment"] == "sentiment.custom-s1.v1"
+    assert r[0].components["topics"] == "topics.custom-t1.v1"
+    assert [x.sentiment for x in r] == ["positive", "negative"]
+    assert [t.name for t in r[0].topics] == ["lob"] and [t.name for t in r[1].topics] == ["kritik"]
+    with pytest.raises(TextAnalysisError, match="two classifiers for the task 'sentiment'"):
+        Pipeline(PipelineConfig(classifier="s1", classifiers=("s2",), signals=False), embedder=emb)
