@@ -28,6 +28,18 @@ def _fail(msg: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _pipeline(config: Any) -> Any:
+    """The NLP pipeline for ``config``; a missing or conflicting classifier is a clear error, not a traceback."""
+    from resonanz.core.errors import TextAnalysisError
+    from resonanz.core.text.pipeline import Pipeline
+
+    try:
+        return Pipeline(config, embedder=_embedder())
+    except TextAnalysisError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
 def _format(path: Path, delimiter: str | None) -> tuple[str, str]:
     if delimiter:
         return "csv", ("\t" if delimiter in ("\\t", "tab", "TAB") else delimiter)
@@ -132,7 +144,9 @@ def analyze(
     text_column: str = typer.Option(..., "--text-column", help="Column (or JSON key) with the text; 0-based index with --no-header."),
     id_column: str | None = typer.Option(None, "--id-column", help="Column with the id; default: the 1-based row number."),
     no_header: bool = typer.Option(False, "--no-header", help="The file has no header row; columns are 0-based indexes."),
-    classifier: str | None = typer.Option(None, "--classifier", help="A classifier trained with 'resonanz classifier train'."),
+    classifier: list[str] | None = typer.Option(  # noqa: B008
+        None, "--classifier",
+        help="A classifier trained with 'resonanz classifier train'; repeat to combine a sentiment and a topics classifier."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write JSON lines here (default: stdout)."),
     delimiter: str | None = typer.Option(None, "--delimiter", help="Field delimiter for CSV-like files ('\\t' for TSV)."),
     language: str = typer.Option("de", "--default-language", help="Fallback language for very short texts."),
@@ -143,9 +157,9 @@ def analyze(
     gi = _col_getter(header, id_column, no_header, "id")
 
     from resonanz.core.text.base import TextInput
-    from resonanz.core.text.pipeline import Pipeline, PipelineConfig, analysis_to_json
+    from resonanz.core.text.pipeline import PipelineConfig, analysis_to_json
 
-    pipe = Pipeline(PipelineConfig(classifier=classifier, account_default_language=language), embedder=_embedder())
+    pipe = _pipeline(PipelineConfig(classifiers=tuple(classifier or ()), account_default_language=language))
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         buf: list[TextInput] = []
@@ -242,9 +256,9 @@ def evaluate(
     texts, gold = _read_labelled(data, text_column, label_column, no_header, delimiter, multi, label_separator)
     from resonanz.core.text.base import TextInput
     from resonanz.core.text.heads import classification_metrics
-    from resonanz.core.text.pipeline import Pipeline, PipelineConfig, normalise_sentiment_label
+    from resonanz.core.text.pipeline import PipelineConfig, normalise_sentiment_label
 
-    pipe = Pipeline(PipelineConfig(classifier=classifier, signals=False, aspect_clauses=False), embedder=_embedder())
+    pipe = _pipeline(PipelineConfig(classifier=classifier, signals=False, aspect_clauses=False))
     if classifier and pipe.custom is not None and pipe.custom.task != task:
         _fail(f"classifier {classifier!r} was trained for task {pipe.custom.task!r}, not {task!r}")
     preds: list[list[str]] = []

@@ -104,6 +104,13 @@ def test_train_then_evaluate_and_analyze_with_classifier(app: typer.Typer, tmp_p
     h.write_text("text\nDas Paket kam viel zu spät\n\n", encoding="utf-8")
     lines = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "topics1"]).stdout)
     assert "lieferung" in [t["name"] for t in lines[0]["topics"]]
+    # a sentiment and a topics classifier together (one per task)
+    h.write_text("text\nDas Paket kam viel zu spät, ganz schlecht\nSuper schnelle Lieferung, sehr zufrieden\n",
+                 encoding="utf-8")
+    lines = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "topics1",
+                              "--classifier", "shop"]).stdout)
+    assert [x["sentiment"]["label"] for x in lines] == ["schlecht", "gut"]
+    assert "lieferung" in [t["name"] for t in lines[0]["topics"]]
 
 
 def test_evaluate_shipped_sentiment_prints_one_json_object(app: typer.Typer, tmp_path: Path) -> None:
@@ -114,3 +121,14 @@ def test_evaluate_shipped_sentiment_prints_one_json_object(app: typer.Typer, tmp
     assert len(out.strip().splitlines()) == 1
     res = json.loads(out)
     assert res["n"] == 3 and res["accuracy"] >= 0.66
+
+
+def test_unknown_or_conflicting_classifier_is_a_clear_error(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("text\nhallo\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["analyze", str(f), "--text-column", "text", "--classifier", "nope"])
+    assert res.exit_code == 2
+    assert "E240" in res.output and "nope" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["evaluate", "--data", str(f), "--text-column", "text", "--label-column", "text",
+                                   "--classifier", "nope"])
+    assert res.exit_code == 2 and "E240" in res.output

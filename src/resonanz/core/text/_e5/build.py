@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -170,7 +171,31 @@ def ensure_model(force: bool = False, variant: str = "") -> Path:
         )
         target.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
         log.info("built %s in %ss", target.name, meta["build_seconds"])
+        remove_stale_models(target.parent)
     return target
+
+
+_STEM_RE = re.compile(r"^e5-small-int8\.v(\d+)[-.]")
+
+
+def remove_stale_models(directory: Path) -> list[Path]:
+    """Delete model files (and their ``.json``/``.lock``) of older graph versions: ~87 MB each, never read again
+    by this version. Files of the current version (any source hash or variant) are kept. Returns what was
+    removed. A process still running an older version keeps its loaded session (the graph is in memory)."""
+    removed: list[Path] = []
+    for p in sorted(directory.glob("e5-small-int8.v*")):
+        m = _STEM_RE.match(p.name)
+        if m is None or int(m.group(1)) >= GRAPH_VERSION or not p.is_file():
+            continue
+        try:
+            p.unlink()
+        except OSError as exc:  # another user's file, read-only mount: leave it
+            log.warning("could not remove stale model file %s: %s", p, exc)
+            continue
+        removed.append(p)
+    if removed:
+        log.info("removed %d stale model files from %s", len(removed), directory)
+    return removed
 
 
 def build_info(path: Path) -> dict[str, object]:

@@ -497,3 +497,18 @@ def test_layer_means_come_from_a_separate_variant_and_end_with_the_embedding(
     assert variant.name == onnx_model.name.replace(f"v{build.GRAPH_VERSION}-", f"v{build.GRAPH_VERSION}-layers-")
     with pytest.raises(TextAnalysisError):
         build.cached_model_path(variant="nope")
+
+
+def test_remove_stale_models_keeps_the_current_graph_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from resonanz.core.text._e5.build import GRAPH_VERSION, remove_stale_models
+
+    old = [f"e5-small-int8.v{GRAPH_VERSION - 1}-abc.onnx", f"e5-small-int8.v{GRAPH_VERSION - 1}-abc.json",
+           f"e5-small-int8.v{GRAPH_VERSION - 1}.lock"]
+    keep = [f"e5-small-int8.v{GRAPH_VERSION}-abc.onnx", f"e5-small-int8.v{GRAPH_VERSION}-layers-abc.onnx",
+            f"e5-small-int8.v{GRAPH_VERSION}.lock", "notes.txt", "classifiers"]
+    for name in old + keep[:-1]:
+        (tmp_path / name).write_text("x")
+    (tmp_path / "classifiers").mkdir()
+    removed = remove_stale_models(tmp_path)
+    assert sorted(p.name for p in removed) == sorted(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep)
