@@ -202,6 +202,16 @@ def train(
     no_header: bool = typer.Option(False, "--no-header"),
     delimiter: str | None = typer.Option(None, "--delimiter"),
     no_char_features: bool = typer.Option(False, "--no-char-features", help="Use the embedding only."),
+    signals: bool = typer.Option(
+        False, "--signals",
+        help="Also use the 9 sentiment-signal features (lexicon, shipped sentiment head, prototypes): helps "
+             "polarity labels such as 'category:polarity'.",
+    ),
+    thresholds: str = typer.Option(
+        "micro", "--thresholds",
+        help="With --multi-label: 'micro' (one threshold maximising micro-F1 of the label sets) or 'per-class' "
+             "(balanced weights, a threshold per class maximising its F1: more recall on rare labels).",
+    ),
     from_corrections: bool = typer.Option(
         False, "--from-corrections",
         help="Train on the analysts' corrections stored in the Resonanz database and make the model active.",
@@ -211,6 +221,8 @@ def train(
     task = task or ("topics" if multi_label else "sentiment")
     if task not in ("sentiment", "topics"):
         _fail("--task must be 'sentiment' or 'topics'")
+    if thresholds not in ("micro", "per-class"):
+        _fail("--thresholds must be 'micro' or 'per-class'")
     if from_corrections:
         from resonanz.cli.django_setup import setup_django
 
@@ -232,7 +244,8 @@ def train(
 
     red, X = _model_inputs(texts)
     clf = train_classifier(red, X, labels if multi_label else [lab[0] for lab in labels], task=task,
-                           multi_label=multi_label, use_chars=not no_char_features)
+                           multi_label=multi_label, use_chars=not no_char_features, thresholds=thresholds,
+                           signals=signals)
     clf.meta |= {"name": name, "data": str(data), "embedder": _embedder().name}
     path = clf.save(classifier_path(name))
     typer.echo(json.dumps({"name": name, "task": task, "path": str(path), "classes": clf.classes,

@@ -100,6 +100,21 @@ def test_train_then_evaluate_and_analyze_with_classifier(app: typer.Typer, tmp_p
                                 "--no-header", "--task", "topics", "--classifier", "topics1",
                                 "--label-separator", "|"]).stdout)
     assert res["micro_f1"] >= 0.8
+    meta = json.loads((tmp_path / "classifiers" / "topics1" / "meta.json").read_text())
+    assert meta["thresholds"] == "micro"
+    _run(app, ["classifier", "train", "--data", str(g), "--text-column", "0", "--label-column", "1", "--no-header",
+               "--name", "topics2", "--multi-label", "--label-separator", "|", "--thresholds", "per-class",
+               "--signals"])
+    meta = json.loads((tmp_path / "classifiers" / "topics2" / "meta.json").read_text())
+    assert meta["thresholds"] == "per-class" and meta["signals"] is True
+    res = json.loads(_run(app, ["evaluate", "--data", str(g), "--text-column", "0", "--label-column", "1",
+                                "--no-header", "--task", "topics", "--classifier", "topics2",
+                                "--label-separator", "|"]).stdout)
+    assert res["micro_f1"] >= 0.8
+    bad = CliRunner().invoke(app, ["classifier", "train", "--data", str(g), "--text-column", "0", "--label-column",
+                                   "1", "--no-header", "--name", "t3", "--multi-label", "--thresholds", "macro"])
+    assert bad.exit_code == 2 and "--thresholds" in bad.output
+    assert not (tmp_path / "classifiers" / "t3").exists()
     h = tmp_path / "a.csv"
     h.write_text("text\nDas Paket kam viel zu spät\n\n", encoding="utf-8")
     lines = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "topics1"]).stdout)

@@ -7,7 +7,8 @@
   ``score = sigmoid((sim - threshold) / 0.02)``; a hit needs ``score >= 0.5``. A sub-topic hit also
   makes its parent a hit.
 * ``topics.e5-head.v1`` – after :meth:`TopicModel.fit` on labelled examples: one-vs-rest logistic
-  regression (balanced class weights, thresholds per class tuned on out-of-fold predictions). Topics
+  regression (``heads.train_classifier``: calibrated probabilities and one threshold maximising micro-F1 of the
+  topic sets on out-of-fold predictions; heads saved before 2026-12 keep their per-class thresholds). Topics
   without labelled examples keep their zero-shot scores.
 """
 
