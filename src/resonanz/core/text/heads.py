@@ -437,29 +437,6 @@ def train_classifier(
                           alpha, temperature, th, meta, W_sig, beta)
 
 
-def category_polarity(
-    categories: Sequence[Sequence[str]], pair_probs: npt.NDArray[Any], pairs: Sequence[str],
-    fallback: Sequence[str], *, sep: str = ":",
-) -> list[list[str]]:
-    """Aspect category + polarity: for every predicted category of a text, the polarity whose joint
-    ``category<sep>polarity`` head is most probable (heads trained one-vs-rest on the joint labels, so a text
-    can be negative on one category and positive on another); ``fallback[i]`` (e.g. the document sentiment)
-    where no joint head exists for the category."""
-    by_cat: dict[str, list[tuple[int, str]]] = {}
-    for j, p in enumerate(pairs):
-        c, _, pol = p.rpartition(sep)
-        by_cat.setdefault(c, []).append((j, pol))
-    out: list[list[str]] = []
-    for i, cats in enumerate(categories):
-        row = []
-        for c in cats:
-            cand = by_cat.get(c)
-            pol = max(cand, key=lambda jp: pair_probs[i, jp[0]])[1] if cand else fallback[i]
-            row.append(f"{c}{sep}{pol}")
-        out.append(row)
-    return out
-
-
 # --------------------------------------------------------------------------------------------------
 # Cached embeddings of fixed texts (prototype sentences, topic descriptions)
 # --------------------------------------------------------------------------------------------------

@@ -9,29 +9,12 @@ from resonanz.core.errors import TextAnalysisError
 from resonanz.core.text.heads import (
     best_set_threshold,
     best_threshold,
-    category_polarity,
     classification_metrics,
     pair_probabilities,
     set_predictions,
     set_score,
     train_classifier,
 )
-
-
-def test_category_polarity_picks_the_most_probable_joint_head_per_category() -> None:
-    pairs = ["Allgemein:negative", "Allgemein:neutral", "Zugfahrt:negative", "Zugfahrt:positive"]
-    probs = np.array([
-        [0.7, 0.2, 0.1, 0.8],  # negative in general, positive on the ride
-        [0.1, 0.6, 0.9, 0.0],
-    ])
-    out = category_polarity([["Allgemein", "Zugfahrt"], ["Allgemein", "Toiletten"]], probs, pairs,
-                            ["neutral", "negative"])
-    assert out == [["Allgemein:negative", "Zugfahrt:positive"], ["Allgemein:neutral", "Toiletten:negative"]]
-
-
-def test_category_polarity_keeps_separators_inside_category_names() -> None:
-    out = category_polarity([["a:b"]], np.array([[0.2, 0.9]]), ["a:b:negative", "a:b:positive"], ["neutral"])
-    assert out == [["a:b:positive"]]
 
 
 def test_classification_metrics_single_and_multi_label() -> None:
