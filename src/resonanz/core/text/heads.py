@@ -273,13 +273,8 @@ class TextClassifier:
         if not self.multi_label:
             return [[self.classes[int(i)]] for i in p.argmax(1)]
         th = self.thresholds if self.thresholds is not None else np.full(len(self.classes), 0.5)
-        out = []
-        for row in p:
-            on = [self.classes[j] for j in np.flatnonzero(row >= th)]
-            if not on and at_least_one:
-                on = [self.classes[int(row.argmax())]]
-            out.append(on)
-        return out
+        on = set_predictions(p, th) if at_least_one else p >= th
+        return [[self.classes[j] for j in np.flatnonzero(row)] for row in on]
 
     # ---- persistence -----------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
@@ -356,6 +351,8 @@ def train_classifier(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import KFold, StratifiedKFold
 
+    if multi_label and thresholds not in ("micro", "per-class"):
+        raise TextAnalysisError(f"unknown threshold rule {thresholds!r} (micro or per-class)", code="E244")
     t0 = time.time()
     texts = [t or "" for t in texts]
     X = np.asarray(X, dtype=np.float32)
@@ -399,8 +396,6 @@ def train_classifier(
         Y = np.array([[c in s for c in classes] for s in sets], dtype=np.int8)
         W = np.zeros((F.shape[1], len(classes)), dtype=np.float32)
         b = np.zeros(len(classes))
-        if thresholds not in ("micro", "per-class"):
-            raise TextAnalysisError(f"unknown threshold rule {thresholds!r} (micro or per-class)", code="E244")
         cw = "balanced" if thresholds == "per-class" else None
         th = np.full(len(classes), 0.5, dtype=np.float32)
         folds = list(KFold(4, shuffle=True, random_state=seed).split(F))
