@@ -6,12 +6,12 @@ Two registered components share lexical features and the e5 embedding computed o
   English (``data/sentiment_prototypes.json``), combined with lexical evidence: VADER for English and a
   small German lexicon with negation and intensifier handling (``data/lexicon_de.txt``, written for
   Resonanz).
-* ``sentiment.e5-head.v2`` – a shipped multinomial logistic-regression head on ``[embedding, lexical
+* ``sentiment.e5-head.v3`` – a shipped multinomial logistic-regression head on ``[embedding, lexical
   features]``, trained only on permissively licensed data (UCI sentences CC BY 4.0, MAMS Apache-2.0) plus
-  817 self-written sentences (prototypes + ``data/sentiment_train_own.json``: feedback, tweets, forum and
-  news snippets in German and English); temperature-calibrated. Weights: ``weights/sentiment_e5_head_v2.npz``
+  1,896 self-written sentences (prototypes + ``data/sentiment_train_own.json``: feedback, tweets, forum and
+  news snippets in German and English); temperature-calibrated. Weights: ``weights/sentiment_e5_head_v3.npz``
   (+ ``.json`` metadata).
-* ``sentiment.e5-ensemble.v2`` – the default: mostly the head, a little of the prototype model, a mild
+* ``sentiment.e5-ensemble.v3`` – the default: mostly the head, a little of the prototype model, a mild
   class-prior correction. Falls back to the prototype model when the weights are missing.
 
 ``score = p(positive) - p(negative)``.
@@ -37,11 +37,12 @@ from resonanz.core.text.heads import SoftmaxHead, softmax
 
 LABELS = ("negative", "neutral", "positive")
 PROTO_NAME = "sentiment.e5-proto.v1"
-HEAD_NAME = "sentiment.e5-head.v2"
-ENSEMBLE_NAME = "sentiment.e5-ensemble.v2"
+HEAD_NAME = "sentiment.e5-head.v3"
+ENSEMBLE_NAME = "sentiment.e5-ensemble.v3"
 WEIGHTS_DIR = Path(__file__).with_name("weights")
-HEAD_PATH = WEIGHTS_DIR / "sentiment_e5_head_v2.npz"
+HEAD_PATH = WEIGHTS_DIR / "sentiment_e5_head_v3.npz"
 HEAD_C = 0.5  # L2 strength of the shipped head (inverse)
+OWN_WEIGHT = 3.0  # sample weight of each self-written sentence (v2: 4.0 with 817 sentences; v3: 1,896)
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ def _results(P: npt.NDArray[Any]) -> list[SentimentResult]:
 
 
 class HeadSentiment:
-    """The shipped head (``sentiment.e5-head.v2``) on ``[embedding, lexical features]``."""
+    """The shipped head (``sentiment.e5-head.v3``) on ``[embedding, lexical features]``."""
 
     name = HEAD_NAME
 
@@ -270,7 +271,7 @@ class HeadSentiment:
 
 
 class EnsembleSentiment:
-    """The default (``sentiment.e5-ensemble.v2``): weighted geometric mean of the shipped head (0.9) and the
+    """The default (``sentiment.e5-ensemble.v3``): weighted geometric mean of the shipped head (0.9) and the
     prototype model (0.1), with a mild class-prior correction for feedback in the wild (neutral +0.1,
     positive −0.2 in log space): the head is trained with balanced class weights, while real feedback streams
     hold more neutral messages and few positive ones. (v1: 0.6 / 0.4 with +0.5 / −0.5, needed while the head
@@ -346,10 +347,11 @@ def default_sentiment(embedder: Any) -> ProtoSentiment | HeadSentiment | Ensembl
 # --------------------------------------------------------------------------------------------------
 
 
-def build_shipped_head(embedder: Any, encode: Any = None, out: Path = HEAD_PATH) -> dict[str, Any]:
-    """Train ``sentiment.e5-head.v2`` on UCI (CC BY 4.0) + MAMS sentence polarity (Apache-2.0) + the
+def build_shipped_head(embedder: Any, encode: Any = None, out: Path = HEAD_PATH, *,
+                       own_weight: float = OWN_WEIGHT) -> dict[str, Any]:
+    """Train ``sentiment.e5-head.v3`` on UCI (CC BY 4.0) + MAMS sentence polarity (Apache-2.0) + the
     self-written sentences (prototypes and ``data/sentiment_train_own.json``; neutral and German included,
-    weight 4 each) and write weights + metadata. C = 0.5 (v1: 2): stronger L2 keeps the head from fitting
+    weight ``own_weight`` each) and write weights + metadata. C = 0.5 (v1: 2): stronger L2 keeps the head from fitting
     the review domain of UCI/MAMS too closely."""
     import time
 
@@ -381,7 +383,7 @@ def build_shipped_head(embedder: Any, encode: Any = None, out: Path = HEAD_PATH)
     own_t, own_l, own_g = pt + extra[0], pl + extra[1], pg + extra[2]
     parts.append(encode(own_t))
     texts += own_t; labels += own_l; langs += own_g  # noqa: E702
-    weights += [4.0] * len(own_t)  # fewer, but they carry German, neutral and informal CX language
+    weights += [own_weight] * len(own_t)  # fewer, but they carry German, neutral and informal CX language
     sources["self-written Resonanz sentences (AGPL-3.0-or-later)"] = len(own_t)
     X = np.vstack(parts)
     lex = lexical_features(texts, langs)

@@ -120,4 +120,4 @@ def test_ensemble_handles_informal_feedback(embedder: Any) -> None:
     res = s.EnsembleSentiment(embedder).predict(texts, embedder.encode(texts), langs)
     wrong = [(t, g, r.label) for (t, g), r in zip(SOCIAL, res, strict=True) if r.label != g]
     assert len(wrong) <= 1, wrong
-    assert s.EnsembleSentiment.name == s.ENSEMBLE_NAME and s.ENSEMBLE_NAME.endswith(".v2")
+    assert s.EnsembleSentiment.name == s.ENSEMBLE_NAME and s.ENSEMBLE_NAME.endswith(".v3")
