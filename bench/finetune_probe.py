@@ -1,6 +1,6 @@
 """Probe: does fine-tuning the top encoder layers beat the frozen-encoder head? (dev only, not the product)
 
-    .venv/bin/pip install -e '.[finetune-probe]'      # jax + optax, CPU; never a run-time dependency
+    .venv/bin/pip install -e '.[finetune]'      # jax + optax, CPU; never a run-time dependency
     .venv/bin/python bench/finetune_probe.py --set airline --layers 4 --epochs 3
     .venv/bin/python bench/finetune_probe.py --set germeval --layers 4 --epochs 4 --folds 5
 
@@ -72,6 +72,7 @@ def main() -> None:  # noqa: PLR0915 - a linear experiment script
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--folds", type=int, default=1, help="how many of the 5 folds to run (1 = fixed 80/20 split)")
+    ap.add_argument("--first-fold", type=int, default=0, help="start with this fold (0-4)")
     ap.add_argument("--max-tokens", type=int, default=128)
     a = ap.parse_args()
     try:
@@ -79,7 +80,7 @@ def main() -> None:  # noqa: PLR0915 - a linear experiment script
         import jax.numpy as jnp
         import optax
     except ImportError:
-        sys.exit("needs jax and optax: .venv/bin/pip install -e '.[finetune-probe]'")
+        sys.exit("needs jax and optax: .venv/bin/pip install -e '.[finetune]'")
     from sklearn.model_selection import StratifiedKFold
 
     texts, labels = load(a.set)
@@ -190,7 +191,8 @@ def main() -> None:  # noqa: PLR0915 - a linear experiment script
     ft_pred = np.full(len(y), -1)
     base_pred = [""] * len(y)
     done: list[int] = []
-    for f in range(min(5, a.folds)):
+    run_folds = range(a.first_fold, min(5, a.first_fold + a.folds))
+    for f in run_folds:
         tr, te = splits[f]
         clf = train_classifier([texts[i] for i in tr], X[tr], [labels[i] for i in tr], calibrate=False)
         for i, lab in zip(te, clf.predict([texts[i] for i in te], X[te]), strict=True):
@@ -233,7 +235,7 @@ def main() -> None:  # noqa: PLR0915 - a linear experiment script
     print(f"top-{K} fine-tuned:              accuracy {ft['accuracy']:.4f} macro-F1 {ft['macro_f1']:.4f}")
     target = TARGETS[a.set]
     ok = "true" if target is None or ft["accuracy"] >= target else "false"
-    print(f"RESULT finetune.{a.set}.top{K}.folds{min(5, a.folds)} value={ft['accuracy']:.4f} unit=accuracy "
+    print(f"RESULT finetune.{a.set}.top{K}.folds{"".join(map(str, run_folds))} value={ft['accuracy']:.4f} unit=accuracy "
           f"target={target if target is not None else '-'} ratio={ft['accuracy'] / base['accuracy']:.3f} ok={ok}")
 
 

@@ -3,6 +3,8 @@
     .venv/bin/python bench/quality.py                 # everything
     .venv/bin/python bench/quality.py --only sentiment
     .venv/bin/python bench/quality.py --build-weights # (re)train the shipped sentiment head first
+    .venv/bin/python bench/quality.py --only finetune [--fine-tune-layers 4 --fine-tune-epochs 3
+        --fine-tune-sets airline,germeval17-dev --fine-tune-folds 5]   # classifier train --fine-tune-layers
 
 Embeddings of the dataset texts are cached in /tmp/resonanz-bench-cache (RESONANZ_BENCH_CACHE).
 Zero-shot = no training on the evaluated set (prototypes; the shipped head trained on UCI + MAMS + own
@@ -319,9 +321,41 @@ def write_head_metrics() -> None:
     print(f"wrote metrics into {path}", flush=True)
 
 
+def bench_finetune(layers: int, epochs: int, sets: list[str], n_folds: int) -> None:
+    """``resonanz classifier train --fine-tune-layers K`` (``finetune.fine_tune_classifier``) in the same
+    stratified folds as the frozen head above; needs the ``finetune`` extra (JAX). Slow: ~8 min per airline
+    fold on 2 cores."""
+    from resonanz.core.text.finetune import fine_tune_classifier
+
+    loaders = {"airline": (ds.load_airline, "accuracy", 0.85), "germeval17-dev": (ds.load_germeval, "micro_f1", 0.80)}
+    for name in sets:
+        d = loaders[name][0]()
+        if d is None:
+            print(f"skip {name}: absent")
+            continue
+        texts = [t[:TRUNC] for t in d.texts]
+        gold, pred = [], []
+        for f, (tr, te) in enumerate(folds(d.labels)[:n_folds]):
+            clf = fine_tune_classifier([texts[i] for i in tr], [d.labels[i] for i in tr], layers=layers,
+                                       epochs=epochs, progress=lambda m, f=f: print(f"  fold {f}: {m}", flush=True))
+            p = clf.predict([texts[i] for i in te], np.zeros((len(te), 384), np.float32))
+            gold += [[d.labels[i]] for i in te]
+            pred += p
+            acc = np.mean([a[0] == b[0] for a, b in zip(gold, pred, strict=True)])
+            print(f"  after fold {f}: accuracy {acc:.4f} on {len(gold)} texts", flush=True)
+        m = classification_metrics(gold, pred)
+        tag = f"trained-cv5-finetune-top{layers}" + ("" if n_folds == 5 else f"-folds{n_folds}")
+        report(f"{name}.sentiment.{tag}", loaders[name][1], m[loaders[name][1]], loaders[name][2])
+        report(f"{name}.sentiment.{tag}", "macro_f1", m["macro_f1"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=["sentiment", "germeval-aspects", "hotel", "mams"], default=None)
+    ap.add_argument("--only", choices=["sentiment", "germeval-aspects", "hotel", "mams", "finetune"], default=None)
+    ap.add_argument("--fine-tune-layers", type=int, default=4, help="with --only finetune")
+    ap.add_argument("--fine-tune-epochs", type=int, default=3, help="with --only finetune")
+    ap.add_argument("--fine-tune-sets", default="airline", help="with --only finetune: airline,germeval17-dev")
+    ap.add_argument("--fine-tune-folds", type=int, default=5, help="with --only finetune: folds to run (1-5)")
     ap.add_argument("--build-weights", action="store_true", help="retrain the shipped sentiment head first")
     args = ap.parse_args()
     if not ds.datasets_root().is_dir():
@@ -338,6 +372,9 @@ def main() -> None:
     for name, fn in steps.items():
         if args.only in (None, name):
             fn()
+    if args.only == "finetune":  # opt-in: slow, and needs the finetune extra
+        bench_finetune(args.fine_tune_layers, args.fine_tune_epochs, args.fine_tune_sets.split(","),
+                       max(1, min(5, args.fine_tune_folds)))
     if args.build_weights:
         write_head_metrics()
     print()

@@ -17,7 +17,7 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && [ "${RESONANZ_N
     apt-get install -y -qq --no-install-recommends $need >/dev/null
   fi
 fi
-bash scripts/install.sh
+RESONANZ_EXTRAS="${RESONANZ_EXTRAS-dev,finetune}" bash scripts/install.sh  # finetune: JAX for the fine-tuning tests
 export PATH="$PWD/.venv/bin:$PATH"
 
 echo "==> Lint (ruff) and architecture contracts (import-linter)"

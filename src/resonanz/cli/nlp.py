@@ -216,9 +216,18 @@ def train(
         False, "--from-corrections",
         help="Train on the analysts' corrections stored in the Resonanz database and make the model active.",
     ),
+    fine_tune_layers: int = typer.Option(
+        0, "--fine-tune-layers", min=0, max=12,
+        help="Also train the top K encoder layers (single-label; minutes instead of seconds; needs "
+             "pip install 'resonanz[finetune]'). 4 gained ~2.6 points accuracy on airline tweets. 0 = off.",
+    ),
+    epochs: int = typer.Option(3, "--epochs", min=1, max=50, help="Epochs with --fine-tune-layers."),
 ) -> None:
     """Train a head on the e5 embeddings (+ character n-grams) and store it for 'analyze --classifier'."""
     task = task or ("topics" if multi_label else "sentiment")
+    if fine_tune_layers and (multi_label or from_corrections):
+        _fail("--fine-tune-layers works for single-label training from --data (not with --multi-label or "
+              "--from-corrections)")
     if task not in ("sentiment", "topics"):
         _fail("--task must be 'sentiment' or 'topics'")
     if thresholds not in ("micro", "per-class"):
@@ -242,12 +251,27 @@ def train(
     from resonanz.core.text.heads import train_classifier
     from resonanz.core.text.pipeline import classifier_path
 
-    red, X = _model_inputs(texts)
-    clf = train_classifier(red, X, labels if multi_label else [lab[0] for lab in labels], task=task,
-                           multi_label=multi_label, use_chars=not no_char_features, thresholds=thresholds,
-                           signals=signals)
-    clf.meta |= {"name": name, "data": str(data), "embedder": _embedder().name}
-    path = clf.save(classifier_path(name))
+    if fine_tune_layers:
+        from resonanz.core.errors import TextAnalysisError
+        from resonanz.core.text.finetune import build_encoder, fine_tune_classifier
+
+        red, _ = _model_inputs(texts, encode=False)
+        try:
+            clf = fine_tune_classifier(red, [lab[0] for lab in labels], task=task, layers=fine_tune_layers,
+                                       epochs=epochs, progress=lambda m: typer.echo(m, err=True))
+        except TextAnalysisError as exc:
+            _fail(str(exc))
+        clf.meta |= {"name": name, "data": str(data), "embedder": "embed.e5-small-int8.v1 (top layers fine-tuned)"}
+        path = clf.save(classifier_path(name))
+        assert clf.encoder_layers is not None
+        build_encoder(clf.encoder_layers, path)  # now, so the first 'analyze --classifier' starts fast
+    else:
+        red, X = _model_inputs(texts)
+        clf = train_classifier(red, X, labels if multi_label else [lab[0] for lab in labels], task=task,
+                               multi_label=multi_label, use_chars=not no_char_features, thresholds=thresholds,
+                               signals=signals)
+        clf.meta |= {"name": name, "data": str(data), "embedder": _embedder().name}
+        path = clf.save(classifier_path(name))
     typer.echo(json.dumps({"name": name, "task": task, "path": str(path), "classes": clf.classes,
                            "n_train": len(texts), "multi_label": multi_label}, ensure_ascii=False))
 
@@ -312,13 +336,16 @@ def _embedder() -> Any:
     return get_embedder(os.environ.get("RESONANZ_EMBEDDER", "auto"))
 
 
-def _model_inputs(texts: Sequence[str]) -> tuple[list[str], Any]:
-    """Texts as the pipeline's models see them (prepared + PII-redacted) and their embeddings."""
+def _model_inputs(texts: Sequence[str], *, encode: bool = True) -> tuple[list[str], Any]:
+    """Texts as the pipeline's models see them (prepared + PII-redacted) and their embeddings (None when
+    ``encode`` is false)."""
     from resonanz.core.text.pii import PiiRedactor
     from resonanz.core.text.textprep import prepare
 
     red_ = PiiRedactor()
     red = [red_.analyse(prepare(t).text).redacted for t in texts]
+    if not encode:
+        return red, None
     emb = _embedder()
     return red, emb.encode([t[:2000] for t in red])
 

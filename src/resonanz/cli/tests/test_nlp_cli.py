@@ -147,3 +147,31 @@ def test_unknown_or_conflicting_classifier_is_a_clear_error(app: typer.Typer, tm
     res = CliRunner().invoke(app, ["evaluate", "--data", str(f), "--text-column", "text", "--label-column", "text",
                                    "--classifier", "nope"])
     assert res.exit_code == 2 and "E240" in res.output
+
+
+def test_train_with_fine_tuned_layers_then_analyze(app: typer.Typer, tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.tests.test_finetune import LABELS, TEXTS
+
+    f = tmp_path / "train.csv"
+    f.write_text("text,label\n" + "".join(f'"{t}",{lab}\n' for t, lab in zip(TEXTS, LABELS, strict=True)),
+                 encoding="utf-8")
+    res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "label",
+                     "--name", "ft", "--fine-tune-layers", "1", "--epochs", "40"])
+    assert json.loads(res.stdout.strip().splitlines()[-1])["name"] == "ft"
+    d = tmp_path / "classifiers" / "ft"
+    meta = json.loads((d / "meta.json").read_text())
+    assert meta["fine_tuned_layers"] == 1 and (d / "encoder.onnx").is_file()  # built at training time
+    ev = json.loads(_run(app, ["evaluate", "--data", str(f), "--text-column", "text", "--label-column", "label",
+                               "--task", "sentiment", "--classifier", "ft"]).stdout)
+    assert ev["accuracy"] >= 0.9
+    h = tmp_path / "a.csv"
+    h.write_text("text\nDas Essen war kalt und der Kellner unfreundlich\nWunderbarer Abend, danke!\n", encoding="utf-8")
+    lines = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "ft"]).stdout)
+    assert [x["sentiment"]["label"] for x in lines] == ["negative", "positive"]
+    bad = CliRunner().invoke(app, ["classifier", "train", "--data", str(f), "--text-column", "text",
+                                   "--label-column", "label", "--name", "ft2", "--multi-label",
+                                   "--fine-tune-layers", "2"])
+    assert bad.exit_code == 2 and "--fine-tune-layers" in bad.output
+    assert not (tmp_path / "classifiers" / "ft2").exists()

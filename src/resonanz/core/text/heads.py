@@ -250,9 +250,33 @@ class TextClassifier:
     meta: dict[str, Any] = field(default_factory=dict)
     W_sig: F32 | None = None  # weights of the sentiment signal features (sentiment.signal_features)
     beta: float = 1.0
+    # fine-tuned top encoder layers (finetune.py): the head then reads its own encoder's embedding
+    encoder_layers: dict[str, F32] | None = None
+    _dir: Path | None = field(default=None, repr=False, compare=False)
+    _encoder: Any = field(default=None, repr=False, compare=False)
+    _tmp: Any = field(default=None, repr=False, compare=False)
 
     # ---- inference -------------------------------------------------------------------------------
+    def own_embedding(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embedding from this classifier's fine-tuned encoder (built next to it on first use)."""
+        if self.encoder_layers is None:
+            raise TextAnalysisError("this classifier has no fine-tuned encoder", code="E248")
+        if self._encoder is None:
+            import tempfile
+
+            from resonanz.core.text.finetune import load_encoder
+
+            d = self._dir
+            if d is None:  # trained in memory and not saved (benchmarks): build into a private temp dir
+                self._tmp = tempfile.TemporaryDirectory(prefix="resonanz-ft-")
+                d = Path(self._tmp.name)
+            name = f"embed.e5-small-int8-ft{self.meta.get('fine_tuned_layers', '')}.v1:{self.meta.get('name', '')}"
+            self._encoder = load_encoder(self.encoder_layers, d, int(self.meta.get("max_tokens", 512)), name)
+        return np.asarray(self._encoder.encode([t or " " for t in texts]), dtype=np.float32)
+
     def decision(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        if self.encoder_layers is not None:
+            X = self.own_embedding(texts)
         z = self.alpha * (np.asarray(X, dtype=np.float32) @ self.W_emb) + self.b
         if self.W_char is not None and self.idf is not None:
             c = tfidf(char_counts(texts, len(self.idf)), self.idf)
@@ -295,6 +319,17 @@ class TextClassifier:
             "multi_label": self.multi_label, "alpha": self.alpha, "temperature": self.temperature,
             "beta": self.beta, "signals": self.W_sig is not None,
         }
+        from resonanz.core.text.finetune import ENCODER_FILE, LAYERS_FILE
+
+        (d / ENCODER_FILE).unlink(missing_ok=True)  # a classifier retrained under this name: stale encoder
+        (d / LAYERS_FILE).unlink(missing_ok=True)
+        if self.encoder_layers is not None:
+            np.savez(d / LAYERS_FILE, **self.encoder_layers)
+            if self._encoder is not None and self._tmp is not None:  # already built in memory: keep it
+                import shutil
+
+                shutil.copyfile(Path(self._tmp.name) / ENCODER_FILE, d / ENCODER_FILE)
+            self._dir = d
         (d / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         return d
 
@@ -315,9 +350,16 @@ class TextClassifier:
                 idf[idx] = z["idf"]
             th = z["thresholds"] if "thresholds" in z else None  # noqa: SIM401 - NpzFile has no .get
             w_sig = z["W_sig"] if "W_sig" in z else None  # noqa: SIM401
-            return cls(meta["task"], list(meta["classes"]), bool(meta["multi_label"]), z["W_emb"], W_char,
-                       z["b"], idf, float(meta.get("alpha", 1.0)), float(meta.get("temperature", 1.0)), th,
-                       meta, w_sig, float(meta.get("beta", 1.0)))
+            clf = cls(meta["task"], list(meta["classes"]), bool(meta["multi_label"]), z["W_emb"], W_char,
+                      z["b"], idf, float(meta.get("alpha", 1.0)), float(meta.get("temperature", 1.0)), th,
+                      meta, w_sig, float(meta.get("beta", 1.0)))
+        from resonanz.core.text.finetune import LAYERS_FILE
+
+        if (d / LAYERS_FILE).is_file():
+            with np.load(d / LAYERS_FILE, allow_pickle=False) as z:
+                clf.encoder_layers = {k: z[k].astype(np.float32) for k in z.files}
+            clf._dir = d
+        return clf
 
 
 def _features(texts: Sequence[str], X: npt.NDArray[Any], idf: Any, alpha: float, use_chars: bool,

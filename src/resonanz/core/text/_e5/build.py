@@ -17,12 +17,16 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from resonanz.core.errors import TextAnalysisError
 from resonanz.core.text._e5.modelfile import file_sha256, read_model_file
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # bump when the graph or the quantisation recipe changes: the cache file name changes.
 # v3: ``token_states`` output (v2's ``embedding`` is unchanged); optional ``layers`` variant.
@@ -100,8 +104,11 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def build_onnx(source: Path, target: Path, variant: str = "") -> dict[str, object]:
-    """Write the quantised model to ``target`` (not atomically; ``ensure_model`` handles that)."""
+def build_onnx(
+    source: Path, target: Path, variant: str = "", overrides: Mapping[str, np.ndarray] | None = None
+) -> dict[str, object]:
+    """Write the quantised model to ``target`` (not atomically; ``ensure_model`` handles that). ``overrides``:
+    replacement layer tensors (see ``graph.build_graph``), for fine-tuned classifiers."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -109,7 +116,7 @@ def build_onnx(source: Path, target: Path, variant: str = "") -> dict[str, objec
 
     t0 = time.perf_counter()
     mf = read_model_file(source)
-    proto = build_graph(mf, layer_means=variant == "layers")
+    proto = build_graph(mf, layer_means=variant == "layers", overrides=overrides)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx.save(proto, str(fp32))

