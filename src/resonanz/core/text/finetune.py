@@ -31,6 +31,7 @@ from resonanz.core.errors import TextAnalysisError
 F32 = npt.NDArray[np.float32]
 ENCODER_FILE = "encoder.onnx"
 LAYERS_FILE = "encoder_layers.npz"
+MAX_STATE_BYTES = 4 * 2**30  # the lower layers' token states are kept in memory (float16) while training
 _PARAMS = ("q.w", "q.b", "k.w", "k.b", "v.w", "v.b", "ao.w", "ao.b", "aln.w", "aln.b",
            "fi.w", "fi.b", "fo.w", "fo.b", "oln.w", "oln.b")
 
@@ -79,6 +80,11 @@ def fine_tune_classifier(
     tok = E5Tokenizer(mf)
     items = check_texts([t or "" for t in texts])
     ids = [[tok.bos, *c[: max_tokens - 2], tok.eos] for c in tok.content_ids(["query: " + t for t in items])]
+    state_bytes = sum(len(s) for s in ids) * H * 2
+    if state_bytes > MAX_STATE_BYTES:
+        raise TextAnalysisError(
+            f"{len(ids)} texts need {state_bytes / 2**30:.1f} GB of token states for fine-tuning (limit "
+            f"{MAX_STATE_BYTES / 2**30:.0f} GB): train on a sample, or without --fine-tune-layers", code="E247")
     used = sorted({i for s in ids for i in s})
     remap = {u: i for i, u in enumerate(used)}
     ids = [[remap[i] for i in s] for s in ids]

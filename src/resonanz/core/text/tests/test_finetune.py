@@ -91,6 +91,9 @@ def test_fine_tune_errors_are_specific(monkeypatch: Any) -> None:
             fine_tune_classifier(["a", "b"], ["x", "x"], layers=1)
         with pytest.raises(TextAnalysisError, match=r"must be 1\.\.12"):
             fine_tune_classifier(TEXTS, LABELS, layers=13)
+        monkeypatch.setattr("resonanz.core.text.finetune.MAX_STATE_BYTES", 1000)
+        with pytest.raises(TextAnalysisError, match="24 texts need .* GB of token states"):
+            fine_tune_classifier(TEXTS, LABELS, layers=1)
     monkeypatch.setitem(sys.modules, "optax", None)  # as if the extra were not installed
     with pytest.raises(TextAnalysisError, match=r"pip install 'resonanz\[finetune\]'"):
         fine_tune_classifier(TEXTS, LABELS, layers=1)
