@@ -219,7 +219,7 @@ def train(
     fine_tune_layers: int = typer.Option(
         0, "--fine-tune-layers", min=0, max=12,
         help="Also train the top K encoder layers (single-label; minutes instead of seconds; needs "
-             "pip install 'resonanz[finetune]'). 4 gained ~2.6 points accuracy on airline tweets. 0 = off.",
+             "pip install 'resonanz[finetune]'). 4 layers: airline tweets 0.850 vs 0.836 accuracy (5-fold). 0 = off.",
     ),
     epochs: int = typer.Option(3, "--epochs", min=1, max=50, help="Epochs with --fine-tune-layers."),
 ) -> None:
