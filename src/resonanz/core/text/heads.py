@@ -255,6 +255,7 @@ class TextClassifier:
     _dir: Path | None = field(default=None, repr=False, compare=False)
     _encoder: Any = field(default=None, repr=False, compare=False)
     _tmp: Any = field(default=None, repr=False, compare=False)
+    _last: tuple[list[str], F32] | None = field(default=None, repr=False, compare=False)
 
     # ---- inference -------------------------------------------------------------------------------
     def own_embedding(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -272,7 +273,12 @@ class TextClassifier:
                 d = Path(self._tmp.name)
             name = f"embed.e5-small-int8-ft{self.meta.get('fine_tuned_layers', '')}.v1:{self.meta.get('name', '')}"
             self._encoder = load_encoder(self.encoder_layers, d, int(self.meta.get("max_tokens", 512)), name)
-        return np.asarray(self._encoder.encode([t or " " for t in texts]), dtype=np.float32)
+        items = [t or " " for t in texts]
+        if self._last is not None and self._last[0] == items:  # the pipeline asks twice for custom labels
+            return self._last[1]
+        X = np.asarray(self._encoder.encode(items), dtype=np.float32)
+        self._last = (items, X)
+        return X
 
     def decision(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
         if self.encoder_layers is not None:

@@ -69,6 +69,12 @@ def test_fine_tune_learns_and_survives_save_and_load(tmp_path: Path) -> None:
     pred = [p[0] for p in clf.predict(TEXTS, X_unused)]
     assert np.mean([p == g for p, g in zip(pred, LABELS, strict=True)]) >= 0.9
     P = clf.predict_proba(TEXTS, X_unused)
+    calls: list[int] = []
+    real = clf._encoder.encode
+    clf._encoder.encode = lambda ts, **kw: calls.append(len(ts)) or real(ts, **kw)
+    clf.predict_proba(TEXTS, X_unused)  # the same texts again (pipeline: probabilities, then labels)
+    clf.predict_proba(TEXTS[:3], X_unused)
+    assert calls == [3]  # encoded once per distinct batch
 
     d = clf.save(tmp_path / "ft")
     assert (d / LAYERS_FILE).is_file() and (d / ENCODER_FILE).is_file()
