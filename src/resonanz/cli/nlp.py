@@ -55,11 +55,31 @@ def read_rows(path: Path, *, no_header: bool, delimiter: str | None = None) -> t
     """(header or None, iterator of rows): rows are lists (CSV/TSV) or dicts/lists (JSONL)."""
     if not path.is_file():
         _fail(f"input file not found: {path}")
+    from resonanz.core.ingest.readers import SAMPLE_BYTES, detect_encoding
+
     kind, delim = _format(path, delimiter)
+    with path.open("rb") as raw:  # the importer's rule: UTF-8 if it decodes, else cp1252 (German Excel), else latin-1
+        head = raw.read(SAMPLE_BYTES)
+    encoding = detect_encoding(head, complete=path.stat().st_size <= len(head))
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"
+    elif encoding != "utf-8-sig":
+        typer.echo(f"note: {path} is not valid UTF-8; reading it as {encoding}", err=True)
+
+    def decoded(rows: Iterator[Any], first: int) -> Iterator[Any]:
+        n = first
+        try:
+            for row in rows:
+                yield row
+                n += 1
+        except UnicodeDecodeError as exc:
+            # text is decoded in blocks, so the bad byte is in this row or one of the next few
+            _fail(f"{path}: cannot decode the file as {encoding} near row {n} ({exc.reason}); save it as UTF-8")
+
     if kind == "jsonl":
         def gen() -> Iterator[Any]:
-            with path.open(encoding="utf-8-sig") as fh:
-                for n, line in enumerate(fh, 1):
+            with path.open(encoding=encoding) as fh:
+                for n, line in enumerate(decoded(iter(fh), 1), 1):
                     if not line.strip():
                         continue
                     try:
@@ -67,9 +87,9 @@ def read_rows(path: Path, *, no_header: bool, delimiter: str | None = None) -> t
                     except json.JSONDecodeError as exc:
                         _fail(f"{path}:{n}: invalid JSON ({exc.msg})")
         return None, gen()
-    fh = path.open(encoding="utf-8-sig", newline="")
+    fh = path.open(encoding=encoding, newline="")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(fh, delimiter=delim)
+    reader = decoded(csv.reader(fh, delimiter=delim), 1)
     header = None
     if not no_header:
         header = next(reader, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +176,19 @@ def test_train_with_fine_tuned_layers_then_analyze(app: typer.Typer, tmp_path: P
                                    "--fine-tune-layers", "2"])
     assert bad.exit_code == 2 and "--fine-tune-layers" in bad.output
     assert not (tmp_path / "classifiers" / "ft2").exists()
+
+
+def test_input_encodings_cp1252_is_read_and_broken_utf8_names_the_row(app: typer.Typer, tmp_path: Path) -> None:
+    f = tmp_path / "excel.csv"
+    f.write_bytes("id,text\n1,Die Rücksendung war gut – danke\n".encode("cp1252"))  # German Excel export
+    res = CliRunner().invoke(app, ["analyze", str(f), "--text-column", "text", "--id-column", "id"])
+    assert res.exit_code == 0 and "reading it as cp1252" in res.output
+    line = next(x for x in _lines(res.stdout) if x.get("id") == "1")
+    assert "Rücksendung" in line["redacted_text"] and "–" in line["redacted_text"]
+    g = tmp_path / "broken.csv"  # valid UTF-8 in the sampled head, a stray byte far below it
+    g.write_bytes(b"id,text\n" + b"".join(f"{i},Zeile {i} \xc3\xbc\n".encode("latin-1") for i in range(1, 8001))
+                  + b"8001,kaputt \xff hier\n")
+    bad = CliRunner().invoke(app, ["analyze", str(g), "--text-column", "text"])
+    assert bad.exit_code == 2 and "save it as UTF-8" in bad.output
+    near = int(re.search(r"cannot decode the file as utf-8-sig near row (\d+)", bad.output).group(1))  # type: ignore[union-attr]
+    assert 7000 < near <= 8002
