@@ -321,7 +321,7 @@ def write_head_metrics() -> None:
     print(f"wrote metrics into {path}", flush=True)
 
 
-def bench_finetune(layers: int, epochs: int, sets: list[str], n_folds: int) -> None:
+def bench_finetune(layers: int, epochs: int | None, sets: list[str], n_folds: int) -> None:
     """``resonanz classifier train --fine-tune-layers K`` (``finetune.fine_tune_classifier``) in the same
     stratified folds as the frozen head above; needs the ``finetune`` extra (JAX). Slow: ~8 min per airline
     fold on 2 cores."""
@@ -334,11 +334,12 @@ def bench_finetune(layers: int, epochs: int, sets: list[str], n_folds: int) -> N
             print(f"skip {name}: absent")
             continue
         texts = [t[:TRUNC] for t in d.texts]
+        X = encode(d.texts)  # the shared embedding, for the frozen-encoder head mixed in
         gold, pred = [], []
         for f, (tr, te) in enumerate(folds(d.labels)[:n_folds]):
-            clf = fine_tune_classifier([texts[i] for i in tr], [d.labels[i] for i in tr], layers=layers,
+            clf = fine_tune_classifier([texts[i] for i in tr], [d.labels[i] for i in tr], X=X[tr], layers=layers,
                                        epochs=epochs, progress=lambda m, f=f: print(f"  fold {f}: {m}", flush=True))
-            p = clf.predict([texts[i] for i in te], np.zeros((len(te), 384), np.float32))
+            p = clf.predict([texts[i] for i in te], X[te])
             gold += [[d.labels[i]] for i in te]
             pred += p
             acc = np.mean([a[0] == b[0] for a, b in zip(gold, pred, strict=True)])
@@ -353,7 +354,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", choices=["sentiment", "germeval-aspects", "hotel", "mams", "finetune"], default=None)
     ap.add_argument("--fine-tune-layers", type=int, default=4, help="with --only finetune")
-    ap.add_argument("--fine-tune-epochs", type=int, default=3, help="with --only finetune")
+    ap.add_argument("--fine-tune-epochs", type=int, default=None, help="with --only finetune (default: auto)")
     ap.add_argument("--fine-tune-sets", default="airline", help="with --only finetune: airline,germeval17-dev")
     ap.add_argument("--fine-tune-folds", type=int, default=5, help="with --only finetune: folds to run (1-5)")
     ap.add_argument("--build-weights", action="store_true", help="retrain the shipped sentiment head first")

@@ -233,6 +233,9 @@ def pair_probabilities(
 # --------------------------------------------------------------------------------------------------
 
 
+PARTNER_DIR = "partner"  # the frozen-encoder head mixed into a fine-tuned classifier
+
+
 @dataclass
 class TextClassifier:
     """Single- or multi-label classifier on ``[alpha * embedding, char-tfidf]`` (see module docstring)."""
@@ -252,6 +255,10 @@ class TextClassifier:
     beta: float = 1.0
     # fine-tuned top encoder layers (finetune.py): the head then reads its own encoder's embedding
     encoder_layers: dict[str, F32] | None = None
+    # with fine-tuned layers: a frozen-encoder head mixed in, P = (1 - w) P_own + w P_partner (finetune.py
+    # chooses w on its validation part); it reads the shared embedding ``X``
+    partner: TextClassifier | None = None
+    partner_weight: float = 0.0
     _dir: Path | None = field(default=None, repr=False, compare=False)
     _encoder: Any = field(default=None, repr=False, compare=False)
     _tmp: Any = field(default=None, repr=False, compare=False)
@@ -295,7 +302,12 @@ class TextClassifier:
 
     def predict_proba(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
         z = self.decision(texts, X)
-        return sigmoid(z) if self.multi_label else softmax(z / self.temperature)
+        if self.multi_label:
+            return sigmoid(z)
+        P = softmax(z / self.temperature)
+        if self.partner is not None and self.partner_weight > 0:
+            P = (1 - self.partner_weight) * P + self.partner_weight * self.partner.predict_proba(texts, X)
+        return P
 
     def predict(self, texts: Sequence[str], X: npt.NDArray[Any], *, at_least_one: bool = True) -> list[list[str]]:
         """Labels per text (one for single-label; zero or more for multi-label)."""
@@ -329,11 +341,15 @@ class TextClassifier:
 
         (d / ENCODER_FILE).unlink(missing_ok=True)  # a classifier retrained under this name: stale encoder
         (d / LAYERS_FILE).unlink(missing_ok=True)
+        import shutil
+
+        shutil.rmtree(d / PARTNER_DIR, ignore_errors=True)
+        if self.partner is not None:
+            self.partner.save(d / PARTNER_DIR)
+            meta["partner_weight"] = self.partner_weight
         if self.encoder_layers is not None:
             np.savez(d / LAYERS_FILE, **self.encoder_layers)
             if self._encoder is not None and self._tmp is not None:  # already built in memory: keep it
-                import shutil
-
                 shutil.copyfile(Path(self._tmp.name) / ENCODER_FILE, d / ENCODER_FILE)
             self._dir = d
         (d / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
@@ -365,6 +381,9 @@ class TextClassifier:
             with np.load(d / LAYERS_FILE, allow_pickle=False) as z:
                 clf.encoder_layers = {k: z[k].astype(np.float32) for k in z.files}
             clf._dir = d
+        if (d / PARTNER_DIR / "meta.json").is_file():
+            clf.partner = cls.load(d / PARTNER_DIR)
+            clf.partner_weight = float(meta.get("partner_weight", 0.0))
         return clf
 
 

@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 
 from resonanz.core.errors import TextAnalysisError
-from resonanz.core.text.finetune import ENCODER_FILE, LAYERS_FILE, fine_tune_classifier, load_encoder
+from resonanz.core.text.finetune import (
+    ENCODER_FILE,
+    LAYERS_FILE,
+    PARTNER_WEIGHTS,
+    auto_epochs,
+    fine_tune_classifier,
+    load_encoder,
+    partner_weight,
+    validation_split,
+)
 
 POS = ["Super Service, vielen Dank!", "Great flight, friendly crew.", "Lieferung kam schnell, alles top.",
        "Love the new app, works perfectly.", "Sehr freundliche Beratung im Laden.", "Thanks for the quick refund!",
@@ -91,12 +100,79 @@ def test_fine_tune_learns_and_survives_save_and_load(tmp_path: Path) -> None:
     assert TextClassifier.load(d).encoder_layers is None
 
 
+def test_a_validation_part_picks_the_epoch_the_temperature_and_the_frozen_head_mix(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.embed import get_embedder
+    from resonanz.core.text.heads import PARTNER_DIR, TextClassifier, softmax
+
+    monkeypatch.setattr("resonanz.core.text.finetune.MIN_VALIDATION", 4)  # the toy set is tiny
+    X = get_embedder("onnx").encode(TEXTS)
+    said: list[str] = []
+    clf = fine_tune_classifier(TEXTS, LABELS, X=X, validation=0.25, layers=1, epochs=6, batch_size=8, lr=3e-4,
+                               progress=said.append)
+    v = clf.meta["validation"]
+    assert v["n"] == 6 and clf.meta["n_fine_tune"] == 18 and clf.meta["n_train"] == 24  # 3 per class held back
+    assert [h["epoch"] for h in v["epochs"]] == [1, 2, 3, 4, 5, 6] and 1 <= v["best_epoch"] <= 6
+    assert v["partner_weight"] in PARTNER_WEIGHTS and clf.partner_weight == v["partner_weight"]
+    assert min(v["epochs"], key=lambda h: h["log_loss"])["epoch"] == v["best_epoch"]  # calibrated log-loss
+    assert v["log_loss_combined"] >= 0 and 0 <= v["accuracy_combined"] <= 1
+    assert any("validation accuracy" in m for m in said) and any(m.startswith("validation:") for m in said)
+    assert abs(clf.temperature - v["temperature"]) < 1e-3  # stored rounded
+
+    # the mix, whatever weight was chosen: P = (1 - w) softmax(z / T) + w P_partner(shared embedding X)
+    clf.partner_weight = 0.5
+    if clf.partner is None:  # validation preferred the fine-tuned head alone: attach one to test the mix
+        from resonanz.core.text.heads import train_classifier
+
+        clf.partner = train_classifier(TEXTS, X, LABELS)
+    own = softmax(clf.decision(TEXTS, X) / clf.temperature)
+    part = clf.partner.predict_proba(TEXTS, X)
+    P = clf.predict_proba(TEXTS, X)
+    np.testing.assert_allclose(P, 0.5 * own + 0.5 * part, atol=1e-6)
+    assert not np.allclose(P, own, atol=1e-3)  # the partner really reads the shared embedding
+    d = clf.save(tmp_path / "mixed")
+    assert (d / PARTNER_DIR / "meta.json").is_file()
+    again = TextClassifier.load(d)
+    assert again.partner is not None and again.partner_weight == 0.5
+    np.testing.assert_allclose(again.predict_proba(TEXTS, X), P, atol=1e-5)
+    clf.partner, clf.partner_weight = None, 0.0
+    clf.save(d)  # retrained without a partner: the old partner goes
+    assert not (d / PARTNER_DIR).exists() and TextClassifier.load(d).partner is None
+
+
+def test_partner_weight_minimises_the_validation_log_loss() -> None:
+    y = np.array([0, 1, 0, 1])
+    right = np.array([[0.9, 0.1], [0.1, 0.9], [0.9, 0.1], [0.1, 0.9]])
+    wrong = right[:, ::-1]
+    assert partner_weight(right, wrong, y) == 0.0  # own head right, partner wrong: no partner
+    assert partner_weight(wrong, right, y) == 1.0
+    half = np.array([[0.9, 0.1], [0.1, 0.9], [0.1, 0.9], [0.9, 0.1]])  # each right on a different half
+    assert partner_weight(half, half[[2, 3, 0, 1]], y) == 0.5
+    assert partner_weight(right, right, y) == 0.0  # equal: the smaller weight
+
+
+def test_validation_split_and_auto_epochs() -> None:
+    y = np.array([0] * 300 + [1] * 100 + [2] * 50)
+    tr, va = validation_split(y, 0.1)
+    assert len(np.intersect1d(tr, va)) == 0 and len(tr) + len(va) == len(y)
+    assert np.bincount(y[va]).tolist() == [30, 10, 5]  # stratified
+    assert validation_split(y, 0.0) is None
+    assert validation_split(np.array([0] * 200 + [1] * 4), 0.1) is None  # a class too small to split
+    assert validation_split(np.array([0, 1] * 100), 0.1) is None  # 20 < 40 validation texts
+    assert auto_epochs(7300) == 3 and auto_epochs(1860) == 8 and auto_epochs(4000) == 5
+
+
 def test_fine_tune_errors_are_specific(monkeypatch: Any) -> None:
     if _has_jax():
         with pytest.raises(TextAnalysisError, match="at least two classes"):
             fine_tune_classifier(["a", "b"], ["x", "x"], layers=1)
         with pytest.raises(TextAnalysisError, match=r"must be 1\.\.12"):
             fine_tune_classifier(TEXTS, LABELS, layers=13)
+        with pytest.raises(TextAnalysisError, match="24 texts but 3 embeddings"):
+            fine_tune_classifier(TEXTS, LABELS, X=np.zeros((3, 384), np.float32), layers=1)
         monkeypatch.setattr("resonanz.core.text.finetune.MAX_STATE_BYTES", 1000)
         with pytest.raises(TextAnalysisError, match="24 texts need .* GB of token states"):
             fine_tune_classifier(TEXTS, LABELS, layers=1)
