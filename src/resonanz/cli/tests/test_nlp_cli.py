@@ -160,7 +160,8 @@ def test_train_with_fine_tuned_layers_then_analyze(app: typer.Typer, tmp_path: P
                  encoding="utf-8")
     res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "label",
                      "--name", "ft", "--fine-tune-layers", "1", "--epochs", "40"])
-    assert json.loads(res.stdout.strip().splitlines()[-1])["name"] == "ft"
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["name"] == "ft" and "validation" not in out  # 24 texts: too few to hold a part back
     d = tmp_path / "classifiers" / "ft"
     meta = json.loads((d / "meta.json").read_text())
     assert meta["fine_tuned_layers"] == 1 and (d / "encoder.onnx").is_file()  # built at training time
@@ -176,6 +177,26 @@ def test_train_with_fine_tuned_layers_then_analyze(app: typer.Typer, tmp_path: P
                                    "--fine-tune-layers", "2"])
     assert bad.exit_code == 2 and "--fine-tune-layers" in bad.output
     assert not (tmp_path / "classifiers" / "ft2").exists()
+
+
+def test_fine_tuned_training_reports_its_validation_part(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.tests.test_finetune import LABELS, TEXTS
+
+    monkeypatch.setattr("resonanz.core.text.finetune.MIN_VALIDATION", 2)  # the toy set is tiny
+    f = tmp_path / "train.csv"
+    f.write_text("text,label\n" + "".join(f'"{t}",{lab}\n' for t, lab in zip(TEXTS, LABELS, strict=True)),
+                 encoding="utf-8")
+    res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "label",
+                     "--name", "ftv", "--fine-tune-layers", "1", "--epochs", "2"])
+    v = json.loads(res.stdout.strip().splitlines()[-1])["validation"]
+    assert v["n"] == 2 and len(v["epochs"]) == 2 and v["partner_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)
+    d = tmp_path / "classifiers" / "ftv"
+    assert (d / "partner" / "meta.json").is_file() == (v["partner_weight"] > 0)
+    assert json.loads((d / "meta.json").read_text())["validation"] == v
 
 
 def test_input_encodings_cp1252_is_read_and_broken_utf8_names_the_row(app: typer.Typer, tmp_path: Path) -> None:
