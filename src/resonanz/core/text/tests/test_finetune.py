@@ -115,9 +115,8 @@ def test_a_validation_part_picks_the_epoch_the_temperature_and_the_frozen_head_m
                                progress=said.append)
     v = clf.meta["validation"]
     assert v["n"] == 6 and clf.meta["n_fine_tune"] == 18 and clf.meta["n_train"] == 24  # 3 per class held back
-    assert [h["epoch"] for h in v["epochs"]] == [1, 2, 3, 4, 5, 6] and 1 <= v["best_epoch"] <= 6
+    assert [h["epoch"] for h in v["epochs"]] == [1, 2, 3, 4, 5, 6] and "best_epoch" not in v  # the last one
     assert v["partner_weight"] in PARTNER_WEIGHTS and clf.partner_weight == v["partner_weight"]
-    assert min(v["epochs"], key=lambda h: h["log_loss"])["epoch"] == v["best_epoch"]  # calibrated log-loss
     assert v["log_loss_combined"] >= 0 and 0 <= v["accuracy_combined"] <= 1
     assert any("validation accuracy" in m for m in said) and any(m.startswith("validation:") for m in said)
     assert abs(clf.temperature - v["temperature"]) < 1e-3  # stored rounded
