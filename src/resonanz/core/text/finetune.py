@@ -250,6 +250,7 @@ def fine_tune_classifier(
 
     rng = np.random.default_rng(seed)
     history: list[dict[str, float]] = []
+    z: np.ndarray | None = None  # validation logits after the latest epoch
     for ep in range(epochs):
         t0 = time.time()
         perm = tr[rng.permutation(len(tr))]
@@ -274,8 +275,7 @@ def fine_tune_classifier(
 
     meta: dict[str, Any] = {}
     temperature, partner, weight = 1.0, None, 0.0
-    if len(va):
-        z = val_logits(params)  # the last epoch's (the cosine schedule has run out)
+    if z is not None:  # the last epoch's (the cosine schedule has run out): no epoch is picked
         yv = y[va]
         temperature = fit_temperature(z, yv)
         Pf = softmax(z / temperature)
