@@ -58,13 +58,11 @@ def auto_epochs(n_train: int, batch_size: int = 32) -> int:
     return int(min(8, max(3, -(-MIN_STEPS // per_epoch))))
 
 
-def log_loss(P: np.ndarray, y: np.ndarray) -> float:
-    return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-12)))
-
-
 def partner_weight(P_own: np.ndarray, P_partner: np.ndarray, y: np.ndarray) -> float:
     """The weight ``w`` in ``PARTNER_WEIGHTS`` whose mix ``(1 - w) P_own + w P_partner`` has the lowest
     log-loss on ``y`` (ties: the smaller weight)."""
+    from resonanz.core.text.heads import log_loss
+
     return min(PARTNER_WEIGHTS, key=lambda w: log_loss((1 - w) * P_own + w * P_partner, y))
 
 
@@ -101,7 +99,7 @@ def fine_tune_classifier(
     from resonanz.core.text._e5.common import check_texts
     from resonanz.core.text._e5.modelfile import read_model_file
     from resonanz.core.text._e5.tokenizer import E5Tokenizer
-    from resonanz.core.text.heads import TextClassifier, fit_temperature, softmax, train_classifier
+    from resonanz.core.text.heads import TextClassifier, fit_temperature, log_loss, softmax, train_classifier
 
     jax, jnp, optax = _jax()
     say = progress or (lambda _m: None)

@@ -109,12 +109,16 @@ class SoftmaxHead:
             return cls([str(c) for c in z["classes"]], z["W"], z["b"], float(z["temperature"]))
 
 
+def log_loss(P: npt.NDArray[Any], y: npt.NDArray[np.int_]) -> float:
+    """Mean negative log-likelihood of the true classes ``y`` under the probability rows ``P``."""
+    return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-12)))
+
+
 def fit_temperature(logits: npt.NDArray[Any], y: npt.NDArray[np.int_]) -> float:
     """Temperature minimising held-out negative log-likelihood (grid search, robust)."""
     best_t, best_nll = 1.0, np.inf
     for t in np.exp(np.linspace(np.log(0.25), np.log(5.0), 60)):
-        p = softmax(logits / t)
-        nll = -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))
+        nll = log_loss(softmax(logits / t), y)
         if nll < best_nll:
             best_t, best_nll = float(t), nll
     return best_t
