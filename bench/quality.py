@@ -4,7 +4,8 @@
     .venv/bin/python bench/quality.py --only sentiment
     .venv/bin/python bench/quality.py --build-weights # (re)train the shipped sentiment head first
     .venv/bin/python bench/quality.py --only finetune [--fine-tune-layers 4 --fine-tune-epochs 3
-        --fine-tune-sets airline,germeval17-dev --fine-tune-folds 5]   # classifier train --fine-tune-layers
+        --fine-tune-sets airline,germeval17-dev,germeval17-aspects --fine-tune-folds 5]   # classifier train --fine-tune-layers
+        # env BENCH_SAVE_PROBS=/tmp/x: germeval17-aspects also saves per-fold probabilities (x-foldN.npz)
 
 Embeddings of the dataset texts are cached in /tmp/resonanz-bench-cache (RESONANZ_BENCH_CACHE).
 Zero-shot = no training on the evaluated set (prototypes; the shipped head trained on UCI + MAMS + own
@@ -329,6 +330,9 @@ def bench_finetune(layers: int, epochs: int | None, sets: list[str], n_folds: in
 
     loaders = {"airline": (ds.load_airline, "accuracy", 0.85), "germeval17-dev": (ds.load_germeval, "micro_f1", 0.80)}
     for name in sets:
+        if name == "germeval17-aspects":
+            bench_finetune_aspects(layers, epochs, n_folds)
+            continue
         d = loaders[name][0]()
         if d is None:
             print(f"skip {name}: absent")
@@ -350,12 +354,86 @@ def bench_finetune(layers: int, epochs: int | None, sets: list[str], n_folds: in
         report(f"{name}.sentiment.{tag}", "macro_f1", m["macro_f1"])
 
 
+def bench_finetune_aspects(layers: int, epochs: int | None, n_folds: int) -> None:
+    """GermEval 2017 aspect categories with ``classifier train --multi-label --signals --fine-tune-layers K``
+    (``fine_tune_classifier(multi_label=True)``; categories with >= 5 training documents, as
+    ``bench_germeval_aspects``) in the same folds; category + polarity = that classifier's P(category) times
+    P(polarity | category) from the frozen joint-pair head (``heads.pair_probabilities``, pairs at or above
+    the pair head's threshold). Per fold the frozen category head's score is printed beside it."""
+    from resonanz.core.text.finetune import fine_tune_classifier
+    from resonanz.core.text.heads import pair_probabilities, set_predictions
+
+    ge = ds.load_germeval()
+    if ge is None:
+        print("skip germeval aspects: absent")
+        return
+    has = [i for i, a in enumerate(ge.aspects) if a]
+    texts = [ge.texts[i][:TRUNC] for i in has]
+    X = encode([ge.texts[i] for i in has])
+    gold_c = [[c for c, _ in ge.aspects[i]] for i in has]
+    gold_cp = [[f"{c}:{p}" for c, p in ge.aspects[i]] for i in has]
+
+    def kept(sets: list[list[str]], tr: np.ndarray) -> list[list[str]]:
+        counts: dict[str, int] = {}
+        for i in tr:
+            for c in set(sets[i]):
+                counts[c] = counts.get(c, 0) + 1
+        return [sorted({c for c in sets[i] if counts[c] >= 5}) for i in tr]
+
+    done: list[int] = []
+    pred_c: list[list[str]] = [[] for _ in has]
+    pred_f: list[list[str]] = [[] for _ in has]
+    pred_cp: list[list[str]] = [[] for _ in has]
+    pred_fcp: list[list[str]] = [[] for _ in has]
+    for f, (tr, te) in enumerate(folds(list(range(len(has))))[:n_folds]):
+        tt = [texts[i] for i in te]
+        clf = fine_tune_classifier([texts[i] for i in tr], kept(gold_c, tr), X=X[tr], task="topics",
+                                   multi_label=True, signals=True, layers=layers, epochs=epochs,
+                                   progress=lambda m, f=f: print(f"  fold {f}: {m}", flush=True))
+        frozen = train_classifier([texts[i] for i in tr], X[tr], kept(gold_c, tr), task="topics",
+                                  multi_label=True, signals=True)
+        pairs = train_classifier([texts[i] for i in tr], X[tr], kept(gold_cp, tr), task="topics",
+                                 multi_label=True, signals=True)
+        for i, a, b in zip(te, clf.predict(tt, X[te]), frozen.predict(tt, X[te]), strict=True):
+            pred_c[i], pred_f[i] = a, b
+        Pp = pairs.predict_proba(tt, X[te])
+        th = float(pairs.thresholds[0]) if pairs.thresholds is not None else 0.5
+        for cat, out in ((clf, pred_cp), (frozen, pred_fcp)):
+            on = set_predictions(pair_probabilities(cat.predict_proba(tt, X[te]), cat.classes, Pp, pairs.classes), th)
+            for r, i in enumerate(te):
+                out[i] = [pairs.classes[j] for j in np.flatnonzero(on[r])]
+        if os.environ.get("BENCH_SAVE_PROBS"):  # per-fold probabilities, to study decision rules offline
+            vd = clf.validation_detail or {}
+            np.savez(f"{os.environ['BENCH_SAVE_PROBS']}-fold{f}.npz", test=te, classes=np.array(clf.classes),
+                     P_ft=1 / (1 + np.exp(-clf.decision(tt, X[te]) / clf.temperature)),
+                     P_frozen=frozen.predict_proba(tt, X[te]), frozen_classes=np.array(frozen.classes),
+                     frozen_threshold=float(frozen.thresholds[0]) if frozen.thresholds is not None else 0.5,
+                     weight=clf.partner_weight, threshold=float(clf.thresholds[0]) if clf.thresholds is not None
+                     else 0.5, **{f"val_{k}": np.asarray(v) for k, v in vd.items()})
+        done += list(te)
+        g, gp = [gold_c[i] for i in te], [gold_cp[i] for i in te]
+        print(f"  fold {f}: categories fine-tuned {germeval_score(g, [pred_c[i] for i in te]):.4f}, frozen "
+              f"{germeval_score(g, [pred_f[i] for i in te]):.4f}; category+polarity "
+              f"{germeval_score(gp, [pred_cp[i] for i in te]):.4f}, frozen "
+              f"{germeval_score(gp, [pred_fcp[i] for i in te]):.4f}", flush=True)
+    tag = f"trained-cv5-finetune-top{layers}" + ("" if n_folds == 5 else f"-folds{n_folds}")
+    report(f"germeval17-dev.aspect-category.{tag}", "score",
+           germeval_score([gold_c[i] for i in done], [pred_c[i] for i in done]), 0.60)
+    report(f"germeval17-dev.aspect-category.trained-cv5{'' if n_folds == 5 else f'-folds{n_folds}'}-same-folds",
+           "score", germeval_score([gold_c[i] for i in done], [pred_f[i] for i in done]))
+    report(f"germeval17-dev.aspect-category+polarity.{tag}", "score",
+           germeval_score([gold_cp[i] for i in done], [pred_cp[i] for i in done]), 0.50)
+    report(f"germeval17-dev.aspect-category+polarity.trained-cv5{'' if n_folds == 5 else f'-folds{n_folds}'}"
+           "-same-folds", "score", germeval_score([gold_cp[i] for i in done], [pred_fcp[i] for i in done]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", choices=["sentiment", "germeval-aspects", "hotel", "mams", "finetune"], default=None)
     ap.add_argument("--fine-tune-layers", type=int, default=4, help="with --only finetune")
     ap.add_argument("--fine-tune-epochs", type=int, default=None, help="with --only finetune (default: auto)")
-    ap.add_argument("--fine-tune-sets", default="airline", help="with --only finetune: airline,germeval17-dev")
+    ap.add_argument("--fine-tune-sets", default="airline",
+                    help="with --only finetune: airline,germeval17-dev,germeval17-aspects")
     ap.add_argument("--fine-tune-folds", type=int, default=5, help="with --only finetune: folds to run (1-5)")
     ap.add_argument("--build-weights", action="store_true", help="retrain the shipped sentiment head first")
     args = ap.parse_args()

@@ -238,9 +238,10 @@ def train(
     ),
     fine_tune_layers: int = typer.Option(
         0, "--fine-tune-layers", min=0, max=12,
-        help="Also train the top K encoder layers (single-label; minutes instead of seconds; needs "
-             "pip install 'resonanz[finetune]'). 10 % of the data is held back to pick the epoch and how much "
-             "of the frozen-encoder head to mix in. Measured gains: docs/model-card.md. 0 = off.",
+        help="Also train the top K encoder layers (minutes instead of seconds; needs "
+             "pip install 'resonanz[finetune]'). 10 % of the data is held back to calibrate the scores, to choose "
+             "how much of the frozen-encoder head to mix in and (--multi-label) the decision threshold. Measured "
+             "gains: docs/model-card.md. 0 = off.",
     ),
     epochs: int | None = typer.Option(
         None, "--epochs", min=1, max=50,
@@ -249,9 +250,11 @@ def train(
 ) -> None:
     """Train a head on the e5 embeddings (+ character n-grams) and store it for 'analyze --classifier'."""
     task = task or ("topics" if multi_label else "sentiment")
-    if fine_tune_layers and (multi_label or from_corrections):
-        _fail("--fine-tune-layers works for single-label training from --data (not with --multi-label or "
-              "--from-corrections)")
+    if fine_tune_layers and from_corrections:
+        _fail("--fine-tune-layers trains from --data (not with --from-corrections: corrections are usually too "
+              "few to fine-tune encoder layers on)")
+    if fine_tune_layers and multi_label and thresholds != "micro":
+        _fail("--fine-tune-layers --multi-label chooses one threshold on its validation part (--thresholds micro)")
     if task not in ("sentiment", "topics"):
         _fail("--task must be 'sentiment' or 'topics'")
     if thresholds not in ("micro", "per-class"):
@@ -281,7 +284,8 @@ def train(
 
         red, X = _model_inputs(texts)  # X: for the frozen-encoder head mixed in
         try:
-            clf = fine_tune_classifier(red, [lab[0] for lab in labels], X=X, task=task, layers=fine_tune_layers,
+            clf = fine_tune_classifier(red, labels if multi_label else [lab[0] for lab in labels], X=X, task=task,
+                                       multi_label=multi_label, signals=signals, layers=fine_tune_layers,
                                        epochs=epochs, progress=lambda m: typer.echo(m, err=True))
         except TextAnalysisError as exc:
             _fail(str(exc))

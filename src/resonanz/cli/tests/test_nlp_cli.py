@@ -172,11 +172,38 @@ def test_train_with_fine_tuned_layers_then_analyze(app: typer.Typer, tmp_path: P
     h.write_text("text\nDas Essen war kalt und der Kellner unfreundlich\nWunderbarer Abend, danke!\n", encoding="utf-8")
     lines = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "ft"]).stdout)
     assert [x["sentiment"]["label"] for x in lines] == ["negative", "positive"]
-    bad = CliRunner().invoke(app, ["classifier", "train", "--data", str(f), "--text-column", "text",
-                                   "--label-column", "label", "--name", "ft2", "--multi-label",
+    bad = CliRunner().invoke(app, ["classifier", "train", "--from-corrections", "--name", "ft2",
                                    "--fine-tune-layers", "2"])
     assert bad.exit_code == 2 and "--fine-tune-layers" in bad.output
+    bad = CliRunner().invoke(app, ["classifier", "train", "--data", str(f), "--text-column", "text",
+                                   "--label-column", "label", "--name", "ft2", "--multi-label",
+                                   "--thresholds", "per-class", "--fine-tune-layers", "2"])
+    assert bad.exit_code == 2 and "--thresholds micro" in bad.output
     assert not (tmp_path / "classifiers" / "ft2").exists()
+
+
+def test_train_multi_label_with_fine_tuned_layers_then_evaluate_and_analyze(app: typer.Typer, tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.tests.test_finetune import SETS, TEXTS
+
+    f = tmp_path / "train.csv"
+    f.write_text("text,labels\n" + "".join(f'"{t}",{"|".join(s)}\n' for t, s in zip(TEXTS, SETS, strict=True)),
+                 encoding="utf-8")
+    res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "labels",
+                     "--multi-label", "--label-separator", "|", "--name", "ftm", "--fine-tune-layers", "1",
+                     "--epochs", "30"])
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["multi_label"] is True and out["classes"] == ["german", "negative", "positive"]
+    meta = json.loads((tmp_path / "classifiers" / "ftm" / "meta.json").read_text())
+    assert meta["multi_label"] is True and meta["fine_tuned_layers"] == 1
+    ev = json.loads(_run(app, ["evaluate", "--data", str(f), "--text-column", "text", "--label-column", "labels",
+                               "--label-separator", "|", "--task", "topics", "--classifier", "ftm"]).stdout)
+    assert ev["micro_f1"] >= 0.8 and set(ev["per_class"]) == {"german", "negative", "positive"}
+    h = tmp_path / "a.csv"
+    h.write_text("text\nDas Essen war kalt und der Kellner unfreundlich\n", encoding="utf-8")
+    line = _lines(_run(app, ["analyze", str(h), "--text-column", "text", "--classifier", "ftm"]).stdout)[0]
+    assert {"german", "negative"} <= {t["name"] for t in line["topics"]}
 
 
 def test_fine_tuned_training_reports_its_validation_part(

@@ -13,7 +13,10 @@ the top ``K`` transformer layers of multilingual-e5-small together with a linear
   the fine-tuned layers (``build.build_onnx(overrides=...)``) next to the classifier, and the classifier's
   head reads that encoder's embedding instead of the shared one (``TextClassifier.decision``).
 
-Single-label tasks only (sentiment or one topic per text).
+Single-label tasks (sentiment, one topic per text) train a softmax head with cross-entropy; multi-label ones
+(``--multi-label``: topics, aspect categories) a sigmoid per class with binary cross-entropy, and one decision
+threshold for all classes that maximises the expected set score (micro-F1) of the calibrated, mixed
+validation probabilities (``heads.expected_set_threshold``).
 """
 
 from __future__ import annotations
@@ -60,10 +63,31 @@ def auto_epochs(n_train: int, batch_size: int = 32) -> int:
 
 def partner_weight(P_own: np.ndarray, P_partner: np.ndarray, y: np.ndarray) -> float:
     """The weight ``w`` in ``PARTNER_WEIGHTS`` whose mix ``(1 - w) P_own + w P_partner`` has the lowest
-    log-loss on ``y`` (ties: the smaller weight)."""
-    from resonanz.core.text.heads import log_loss
+    log-loss on ``y`` (ties: the smaller weight). ``y``: class indexes (single label) or a 0/1 matrix of the
+    same shape as the probabilities (multi label: mean binary cross-entropy)."""
+    from resonanz.core.text.heads import binary_log_loss, log_loss
 
-    return min(PARTNER_WEIGHTS, key=lambda w: log_loss((1 - w) * P_own + w * P_partner, y))
+    loss = binary_log_loss if np.ndim(y) == 2 else log_loss
+    return min(PARTNER_WEIGHTS, key=lambda w: loss((1 - w) * P_own + w * P_partner, y))
+
+
+def random_split(n: int, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray] | None:
+    """(train, validation) indexes for multi-label sets (label sets do not stratify), or None when fewer than
+    ``MIN_VALIDATION`` texts would be held back."""
+    if fraction <= 0 or n * fraction < MIN_VALIDATION:
+        return None
+    va = np.sort(np.random.default_rng(seed).permutation(n)[: round(fraction * n)])
+    return np.setdiff1d(np.arange(n), va), va
+
+
+def align_columns(P: np.ndarray, have: Sequence[str], want: Sequence[str]) -> np.ndarray:
+    """Probability columns of classes ``have`` reordered to ``want`` (0 for a class ``have`` lacks)."""
+    idx = {c: j for j, c in enumerate(have)}
+    out = np.zeros((len(P), len(want)))
+    for j, c in enumerate(want):
+        if c in idx:
+            out[:, j] = P[:, idx[c]]
+    return out
 
 
 def validation_split(y: np.ndarray, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray] | None:
@@ -79,12 +103,20 @@ def validation_split(y: np.ndarray, fraction: float, seed: int = 0) -> tuple[np.
 
 
 def fine_tune_classifier(
-    texts: Sequence[str], labels: Sequence[str], *, X: Any = None, validation: float = 0.1,
-    task: str = "sentiment", layers: int = 4, epochs: int | None = None, lr: float = 1e-4, head_lr: float = 3e-3,
-    max_tokens: int = 128, batch_size: int = 32, seed: int = 0, progress: Callable[[str], None] | None = None,
+    texts: Sequence[str], labels: Sequence[str] | Sequence[Sequence[str]], *, X: Any = None,
+    validation: float = 0.1, task: str = "sentiment", multi_label: bool = False, signals: bool = False,
+    layers: int = 4, epochs: int | None = None, lr: float = 1e-4, head_lr: float = 3e-3, max_tokens: int = 128,
+    batch_size: int = 32, seed: int = 0, progress: Callable[[str], None] | None = None,
 ) -> Any:
-    """Train the top ``layers`` encoder layers + a softmax head on single labels; returns a ``TextClassifier``
-    whose ``encoder_layers`` hold the trained layers (``graph.build_graph`` override names, ``(out, in)``).
+    """Train the top ``layers`` encoder layers + a linear head; returns a ``TextClassifier`` whose
+    ``encoder_layers`` hold the trained layers (``graph.build_graph`` override names, ``(out, in)``).
+
+    Single label: softmax head, cross-entropy. ``multi_label``: ``labels`` are label sets, a sigmoid per class
+    with binary cross-entropy (biases start at the class priors); the validation part (random, not stratified)
+    also sets the one decision threshold: the one maximising the expected set score of the calibrated, mixed
+    probabilities (``heads.expected_set_threshold``; label-free, so it does not chase the few hits of ~200
+    validation texts the way ``best_set_threshold`` does: GermEval categories 5-fold 0.609 vs 0.606). The
+    frozen-encoder partner is trained with ``signals`` (the sentiment-signal features) when asked.
 
     ``validation`` (default 10 %, stratified) is held back from training when the set is large enough
     (:func:`validation_split`); after the last epoch it sets the head's temperature and - when ``X`` (the
@@ -99,7 +131,18 @@ def fine_tune_classifier(
     from resonanz.core.text._e5.common import check_texts
     from resonanz.core.text._e5.modelfile import read_model_file
     from resonanz.core.text._e5.tokenizer import E5Tokenizer
-    from resonanz.core.text.heads import TextClassifier, fit_temperature, log_loss, softmax, train_classifier
+    from resonanz.core.text.heads import (
+        TextClassifier,
+        binary_log_loss,
+        expected_set_threshold,
+        fit_temperature,
+        log_loss,
+        set_predictions,
+        set_score,
+        sigmoid,
+        softmax,
+        train_classifier,
+    )
 
     jax, jnp, optax = _jax()
     say = progress or (lambda _m: None)
@@ -111,13 +154,26 @@ def fine_tune_classifier(
         raise TextAnalysisError(f"max_tokens must be 8..512, got {max_tokens}", code="E247")
     if len(texts) != len(labels):
         raise TextAnalysisError(f"{len(texts)} texts but {len(labels)} labels", code="E247")
-    classes = sorted(set(labels))
+    sets: list[list[str]] = []
+    if multi_label:
+        sets = [sorted({lab} if isinstance(lab, str) else set(lab)) for lab in labels]
+        classes = sorted({c for s in sets for c in s})
+    else:
+        classes = sorted({lab if isinstance(lab, str) else lab[0] for lab in labels})
     if len(classes) < 2:
         raise TextAnalysisError("fine-tuning needs at least two classes", code="E247")
-    y = np.array([classes.index(v) for v in labels], dtype=np.int32)
+    if multi_label:
+        col = {c: j for j, c in enumerate(classes)}
+        y = np.zeros((len(sets), len(classes)), dtype=np.float32)
+        for i, s in enumerate(sets):
+            y[i, [col[c] for c in s]] = 1.0
+        split = random_split(len(y), validation, seed)
+    else:
+        single = [lab if isinstance(lab, str) else lab[0] for lab in labels]
+        y = np.array([classes.index(v) for v in single], dtype=np.int32)
+        split = validation_split(y, validation, seed)
     if X is not None and len(X) != len(texts):
         raise TextAnalysisError(f"{len(texts)} texts but {len(X)} embeddings", code="E247")
-    split = validation_split(y, validation, seed)
     tr, va = split if split is not None else (np.arange(len(y)), np.arange(0))
     if epochs is None:
         epochs = auto_epochs(len(tr), batch_size)
@@ -208,10 +264,16 @@ def fine_tune_classifier(
         return pooled @ params["hw"] + params["hb"]
 
     def loss_fn(params: dict[str, Any], x: Any, mask: Any, yb: Any) -> Any:
+        if multi_label:
+            return optax.sigmoid_binary_cross_entropy(forward(params, x, mask), yb).mean()
         return optax.softmax_cross_entropy_with_integer_labels(forward(params, x, mask), yb).mean()
 
+    hb = np.zeros(len(classes), np.float32)
+    if multi_label:  # start at the class priors: the head does not spend its first steps learning rarity
+        prior = np.clip(y[tr].mean(0), 1e-3, 1 - 1e-3)
+        hb = np.log(prior / (1 - prior)).astype(np.float32)
     params = {"layers": [lparams(li) for li in range(NL - K, NL)],
-              "hw": jnp.zeros((H, len(classes))), "hb": jnp.zeros(len(classes))}
+              "hw": jnp.zeros((H, len(classes))), "hb": jnp.asarray(hb)}
     n_steps = max(1, epochs * ((len(tr) + batch_size - 1) // batch_size))
     sched = optax.warmup_cosine_decay_schedule(0.0, 1.0, max(1, int(0.06 * n_steps)), n_steps)
     opt = optax.multi_transform(
@@ -263,7 +325,14 @@ def fine_tune_classifier(
             params, state, loss = step(params, state, x, m, y[rows])
             losses.append(float(loss))
         line = f"epoch {ep + 1}/{epochs}: training loss {np.mean(losses):.4f}"
-        if len(va):
+        if len(va) and multi_label:
+            z = val_logits(params)
+            Pv = sigmoid(z / fit_temperature(z, y[va], multi_label=True))
+            sc = set_score(set_predictions(Pv, expected_set_threshold(Pv)), y[va])
+            nll = binary_log_loss(Pv, y[va])
+            history.append({"epoch": ep + 1, "set_score": round(sc, 4), "log_loss": round(nll, 4)})
+            line += f", validation set score {sc:.4f}, log-loss {nll:.4f} ({len(va)} texts)"
+        elif len(va):
             z = val_logits(params)
             acc = float((z.argmax(1) == y[va]).mean())
             nll = log_loss(softmax(z / fit_temperature(z, y[va])), y[va])  # calibrated: smoother than accuracy
@@ -272,18 +341,55 @@ def fine_tune_classifier(
         say(f"{line} ({time.time() - t0:.0f} s)")
 
     meta: dict[str, Any] = {}
+    detail: dict[str, Any] | None = None
     temperature, partner, weight = 1.0, None, 0.0
-    if z is not None:  # the last epoch's (the cosine schedule has run out): no epoch is picked
+    thresholds = np.full(len(classes), 0.5, dtype=np.float32) if multi_label else None
+    if z is not None and multi_label:
+        Yv = y[va]
+        temperature = fit_temperature(z, Yv, multi_label=True)
+        Pf = sigmoid(z / temperature)
+        t_own = expected_set_threshold(Pf)
+        meta["validation"] = {"n": len(va), "epochs": history, "temperature": round(temperature, 3),
+                              "set_score_fine_tuned": round(set_score(set_predictions(Pf, t_own), Yv), 4)}
+        mixed, t_mix = Pf, t_own
+        detail = {"index": va, "Y": Yv, "P_fine_tuned": Pf}
+        if X is not None:
+            Xa = np.asarray(X, dtype=np.float32)
+            half = train_classifier([texts[i] or "" for i in tr], Xa[tr], [sets[i] for i in tr], task=task,
+                                    multi_label=True, signals=signals)
+            Pp = align_columns(half.predict_proba([texts[i] or "" for i in va], Xa[va]), half.classes, classes)
+            weight = partner_weight(Pf, Pp, Yv)
+            mixed = (1 - weight) * Pf + weight * Pp
+            t_mix = expected_set_threshold(mixed)
+            th_half = float(half.thresholds[0]) if half.thresholds is not None else 0.5
+            detail |= {"P_frozen": Pp, "frozen_threshold": th_half}
+            meta["validation"] |= {
+                "set_score_frozen_head": round(set_score(set_predictions(Pp, th_half), Yv), 4),
+                "partner_weight": weight, "threshold": t_mix,
+                "set_score_combined": round(set_score(set_predictions(mixed, t_mix), Yv), 4),
+                "log_loss_combined": round(binary_log_loss(mixed, Yv), 4)}
+            if weight > 0:
+                partner = train_classifier([t or "" for t in texts], Xa, sets, task=task, multi_label=True,
+                                           signals=signals)
+                partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
+        thresholds[:] = t_mix
+        v = meta["validation"]
+        say(f"validation: fine-tuned set score {v['set_score_fine_tuned']:.4f}"
+            + (f", frozen head {v['set_score_frozen_head']:.4f}, mixed with weight {weight}: "
+               f"{v['set_score_combined']:.4f} at threshold {t_mix:.3f}" if X is not None else ""))
+    elif z is not None:  # the last epoch's (the cosine schedule has run out): no epoch is picked
         yv = y[va]
         temperature = fit_temperature(z, yv)
         Pf = softmax(z / temperature)
+        detail = {"index": va, "y": yv, "P_fine_tuned": Pf}
         meta["validation"] = {"n": len(va), "epochs": history, "temperature": round(temperature, 3),
                               "accuracy_fine_tuned": round(float((Pf.argmax(1) == yv).mean()), 4)}
         if X is not None:
             Xa = np.asarray(X, dtype=np.float32)
-            half = train_classifier([texts[i] or "" for i in tr], Xa[tr], [labels[i] for i in tr], task=task)
+            half = train_classifier([texts[i] or "" for i in tr], Xa[tr], [single[i] for i in tr], task=task,
+                                    signals=signals)
             Pp = half.predict_proba([texts[i] or "" for i in va], Xa[va])
-
+            detail["P_frozen"] = Pp
             weight = partner_weight(Pf, Pp, yv)
             mixed = (1 - weight) * Pf + weight * Pp
             meta["validation"] |= {
@@ -291,7 +397,7 @@ def fine_tune_classifier(
                 "accuracy_combined": round(float((mixed.argmax(1) == yv).mean()), 4),
                 "log_loss_combined": round(log_loss(mixed, yv), 4)}
             if weight > 0:
-                partner = train_classifier([t or "" for t in texts], Xa, list(labels), task=task)
+                partner = train_classifier([t or "" for t in texts], Xa, single, task=task, signals=signals)
                 partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
         v = meta["validation"]
         say(f"validation: fine-tuned {v['accuracy_fine_tuned']:.4f}"
@@ -304,15 +410,16 @@ def fine_tune_classifier(
             arr = np.asarray(p[name], dtype=np.float32)
             trained[f"l{k}.{name}"] = np.ascontiguousarray(arr.T) if arr.ndim == 2 else arr  # graph: (out, in)
     clf = TextClassifier(
-        task=task, classes=classes, multi_label=False,
+        task=task, classes=classes, multi_label=multi_label,
         W_emb=np.asarray(params["hw"], dtype=np.float32), W_char=None,
-        b=np.asarray(params["hb"], dtype=np.float32), alpha=1.0, temperature=temperature,
-        meta={"model": f"e5-small with the top {K} layers fine-tuned + linear softmax head (JAX, AdamW)"
+        b=np.asarray(params["hb"], dtype=np.float32), alpha=1.0, temperature=temperature, thresholds=thresholds,
+        meta={"model": f"e5-small with the top {K} layers fine-tuned + linear "
+                       + ("sigmoid heads" if multi_label else "softmax head") + " (JAX, AdamW)"
                        + (" + a frozen-encoder head" if partner is not None else ""),
               "fine_tuned_layers": K, "max_tokens": max_tokens, "epochs": epochs, "lr": lr,
               "n_train": len(ids), "n_fine_tune": len(tr), **meta,
               "train_seconds": round(time.time() - t_start, 1)},
-        encoder_layers=trained, partner=partner, partner_weight=weight,
+        encoder_layers=trained, partner=partner, partner_weight=weight, validation_detail=detail,
     )
     return clf
 

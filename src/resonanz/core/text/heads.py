@@ -114,11 +114,19 @@ def log_loss(P: npt.NDArray[Any], y: npt.NDArray[np.int_]) -> float:
     return float(-np.mean(np.log(P[np.arange(len(y)), y] + 1e-12)))
 
 
-def fit_temperature(logits: npt.NDArray[Any], y: npt.NDArray[np.int_]) -> float:
-    """Temperature minimising held-out negative log-likelihood (grid search, robust)."""
+def binary_log_loss(P: npt.NDArray[Any], Y: npt.NDArray[Any]) -> float:
+    """Mean binary cross-entropy of independent per-class probabilities ``P`` against the 0/1 matrix ``Y``."""
+    P = np.clip(np.asarray(P, dtype=np.float64), 1e-12, 1 - 1e-12)
+    Y = np.asarray(Y, dtype=np.float64)
+    return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
+
+
+def fit_temperature(logits: npt.NDArray[Any], y: npt.NDArray[Any], *, multi_label: bool = False) -> float:
+    """Temperature minimising held-out negative log-likelihood (grid search, robust). ``multi_label``: ``y``
+    is a 0/1 matrix and the probabilities are per-class sigmoids (binary cross-entropy)."""
     best_t, best_nll = 1.0, np.inf
     for t in np.exp(np.linspace(np.log(0.25), np.log(5.0), 60)):
-        nll = log_loss(softmax(logits / t), y)
+        nll = binary_log_loss(sigmoid(logits / t), y) if multi_label else log_loss(softmax(logits / t), y)
         if nll < best_nll:
             best_t, best_nll = float(t), nll
     return best_t
@@ -211,6 +219,21 @@ def best_set_threshold(P: npt.NDArray[Any], Y: npt.NDArray[Any], grid: npt.NDArr
     return float(grid[int(np.argmax(scores))])
 
 
+def expected_set_threshold(P: npt.NDArray[Any], grid: npt.NDArray[Any] | None = None) -> float:
+    """One threshold for all classes maximising the *expected* set score of :func:`set_predictions` when the
+    probabilities are taken at their word (calibrated): E[tp] = sum of p over the labels switched on, E[fp] =
+    sum of 1 - p over them, E[fn] = sum of p over the ones left off; score = E[tp] / (E[tp] + E[fp] + E[fn]).
+    Needs no gold labels, so it does not chase the few hits of a small validation part the way
+    :func:`best_set_threshold` does; it is as good as the calibration of ``P``."""
+    grid = np.linspace(0.05, 0.75, 29) if grid is None else grid
+    P = np.asarray(P, dtype=np.float64)
+    scores = []
+    for t in grid:
+        on = set_predictions(P, t)
+        scores.append(float((P * on).sum() / max(1e-12, on.sum() + (P * ~on).sum())))
+    return float(grid[int(np.argmax(scores))])
+
+
 def pair_probabilities(
     cat_probs: npt.NDArray[Any], categories: Sequence[str], pair_probs: npt.NDArray[Any], pairs: Sequence[str],
     *, sep: str = ":",
@@ -267,6 +290,8 @@ class TextClassifier:
     _encoder: Any = field(default=None, repr=False, compare=False)
     _tmp: Any = field(default=None, repr=False, compare=False)
     _last: tuple[list[str], F32] | None = field(default=None, repr=False, compare=False)
+    # fine-tuning's validation part (indexes, probabilities of both heads, gold): diagnostics, never saved
+    validation_detail: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     # ---- inference -------------------------------------------------------------------------------
     def own_embedding(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -306,9 +331,7 @@ class TextClassifier:
 
     def predict_proba(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
         z = self.decision(texts, X)
-        if self.multi_label:
-            return sigmoid(z)
-        P = softmax(z / self.temperature)
+        P = sigmoid(z / self.temperature) if self.multi_label else softmax(z / self.temperature)
         if self.partner is not None and self.partner_weight > 0:
             P = (1 - self.partner_weight) * P + self.partner_weight * self.partner.predict_proba(texts, X)
         return P

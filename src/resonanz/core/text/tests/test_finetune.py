@@ -14,10 +14,12 @@ from resonanz.core.text.finetune import (
     ENCODER_FILE,
     LAYERS_FILE,
     PARTNER_WEIGHTS,
+    align_columns,
     auto_epochs,
     fine_tune_classifier,
     load_encoder,
     partner_weight,
+    random_split,
     validation_split,
 )
 
@@ -32,6 +34,8 @@ NEG = ["Paket kam beschädigt an, sehr ärgerlich.", "Flight delayed five hours 
        "Viel zu teuer für diese Qualität.", "Terrible food, cold and bland."]
 TEXTS = POS + NEG
 LABELS = ["positive"] * len(POS) + ["negative"] * len(NEG)
+# multi-label: polarity, and "german" for the German texts (POS and NEG alternate German / English)
+SETS = [[lab, "german"] if i % 2 == 0 else [lab] for i, lab in enumerate(LABELS)]
 
 
 def _original_layer(li: int) -> dict[str, np.ndarray]:
@@ -140,6 +144,76 @@ def test_a_validation_part_picks_the_epoch_the_temperature_and_the_frozen_head_m
     clf.partner, clf.partner_weight = None, 0.0
     clf.save(d)  # retrained without a partner: the old partner goes
     assert not (d / PARTNER_DIR).exists() and TextClassifier.load(d).partner is None
+
+
+def test_multi_label_fine_tuning_learns_sets_calibrates_and_mixes(tmp_path: Path, monkeypatch: Any) -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.embed import get_embedder
+    from resonanz.core.text.heads import TextClassifier, set_score, sigmoid
+
+    said: list[str] = []
+    clf = fine_tune_classifier(TEXTS, SETS, task="topics", multi_label=True, layers=1, epochs=30, batch_size=8,
+                               lr=3e-4, progress=said.append)
+    assert clf.multi_label and clf.classes == ["german", "negative", "positive"] and clf.partner is None
+    assert clf.thresholds is not None and np.allclose(clf.thresholds, 0.5)  # no validation part: the default
+    X_unused = np.zeros((len(TEXTS), 384), np.float32)
+    pred = clf.predict(TEXTS, X_unused)
+    Y = np.array([[c in s for c in clf.classes] for s in SETS])
+    on = np.array([[c in p for c in clf.classes] for p in pred])
+    assert set_score(on, Y) >= 0.8  # 60 gold labels: most found, few extra
+    assert all(len(p) >= 1 for p in pred)  # at least one label per text
+    d = clf.save(tmp_path / "ml")
+    again = TextClassifier.load(d)
+    assert again.multi_label and again.encoder_layers is not None
+    np.testing.assert_allclose(again.predict_proba(TEXTS, X_unused), clf.predict_proba(TEXTS, X_unused), atol=1e-5)
+
+    monkeypatch.setattr("resonanz.core.text.finetune.MIN_VALIDATION", 4)
+    X = get_embedder("onnx").encode(TEXTS)
+    said.clear()
+    mixed = fine_tune_classifier(TEXTS, SETS, X=X, validation=0.25, task="topics", multi_label=True, layers=1,
+                                 epochs=4, batch_size=8, lr=3e-4, progress=said.append)
+    v = mixed.meta["validation"]
+    assert v["n"] == 6 and mixed.meta["n_fine_tune"] == 18 and len(v["epochs"]) == 4
+    assert {"set_score", "log_loss"} <= set(v["epochs"][0]) and any("validation set score" in m for m in said)
+    assert v["partner_weight"] in PARTNER_WEIGHTS and 0.05 <= v["threshold"] <= 0.75
+    assert mixed.thresholds is not None and np.allclose(mixed.thresholds, v["threshold"])
+    from resonanz.core.text.heads import expected_set_threshold
+
+    d = mixed.validation_detail  # the validation probabilities behind these choices (not saved)
+    assert d is not None and d["Y"].shape == (6, 3) and d["P_frozen"].shape == (6, 3)
+    w = v["partner_weight"]  # label-free threshold: the expected set score of the mixed probabilities
+    assert v["threshold"] == expected_set_threshold((1 - w) * d["P_fine_tuned"] + w * d["P_frozen"])
+    assert abs(mixed.temperature - v["temperature"]) < 1e-3
+    if mixed.partner is None:  # validation preferred the fine-tuned head alone: attach one to test the mix
+        from resonanz.core.text.heads import train_classifier
+
+        mixed.partner = train_classifier(TEXTS, X, SETS, task="topics", multi_label=True)
+    mixed.partner_weight = 0.25
+    own = sigmoid(mixed.decision(TEXTS, X) / mixed.temperature)
+    np.testing.assert_allclose(mixed.predict_proba(TEXTS, X),
+                               0.75 * own + 0.25 * mixed.partner.predict_proba(TEXTS, X), atol=1e-6)
+    assert mixed.partner.multi_label and mixed.partner.classes == mixed.classes
+
+
+def test_multi_label_helpers() -> None:
+    from resonanz.core.text.heads import binary_log_loss, fit_temperature
+
+    Y = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]] * 25, dtype=np.float32)
+    right = np.where(Y == 1, 0.9, 0.1)
+    wrong = 1 - right
+    assert partner_weight(right, wrong, Y) == 0.0 and partner_weight(wrong, right, Y) == 1.0
+    assert binary_log_loss(right, Y) == pytest.approx(-np.log(0.9)) and binary_log_loss(wrong, Y) > 2
+    # logits three times too confident: the fitted temperature undoes it (within the grid's step)
+    rng = np.random.default_rng(0)
+    z = rng.normal(0, 2, (4000, 3))
+    Yr = (rng.random(z.shape) < 1 / (1 + np.exp(-z))).astype(np.float32)
+    assert fit_temperature(3 * z, Yr, multi_label=True) == pytest.approx(3.0, rel=0.1)
+    tr, va = random_split(500, 0.1)
+    assert len(va) == 50 and len(np.intersect1d(tr, va)) == 0 and len(tr) + len(va) == 500
+    assert random_split(300, 0.1) is None  # 30 < 40 validation texts
+    P = np.array([[0.1, 0.9], [0.4, 0.6]])
+    np.testing.assert_allclose(align_columns(P, ["b", "c"], ["a", "b", "c"]), [[0, 0.1, 0.9], [0, 0.4, 0.6]])
 
 
 def test_partner_weight_minimises_the_validation_log_loss() -> None:

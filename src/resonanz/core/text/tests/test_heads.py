@@ -10,6 +10,7 @@ from resonanz.core.text.heads import (
     best_set_threshold,
     best_threshold,
     classification_metrics,
+    expected_set_threshold,
     pair_probabilities,
     set_predictions,
     set_score,
@@ -57,6 +58,19 @@ def test_best_set_threshold_maximises_the_set_score() -> None:
     assert 0.25 < t <= 0.32
     assert set_score(set_predictions(P, t), Y) == pytest.approx(1.0)
     assert set_score(set_predictions(P, 0.5), Y) < 1.0
+
+
+def test_expected_set_threshold_needs_no_labels_and_matches_the_best_on_calibrated_probabilities() -> None:
+    rng = np.random.default_rng(0)
+    P = rng.beta(0.4, 2.0, (3000, 12))  # mostly unlikely labels, some likely: like topic probabilities
+    Y = rng.random(P.shape) < P  # calibrated: each label is on with its probability
+    t = expected_set_threshold(P)
+    assert 0.2 <= t <= 0.45  # include a label when its gain beats its cost, well below 0.5
+    best = set_score(set_predictions(P, best_set_threshold(P, Y)), Y)
+    assert set_score(set_predictions(P, t), Y) >= best - 0.005  # without ever looking at Y
+    assert set_score(set_predictions(P, t), Y) > set_score(set_predictions(P, 0.5), Y) + 0.01
+    sure = np.array([[0.99, 0.01], [0.02, 0.98]])  # confident and calibrated: any middle threshold
+    assert set_score(set_predictions(sure, expected_set_threshold(sure)), np.array([[1, 0], [0, 1]])) == 1.0
 
 
 def test_pair_probabilities_split_the_category_probability_over_polarities() -> None:
