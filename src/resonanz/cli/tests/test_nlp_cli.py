@@ -150,14 +150,19 @@ def test_unknown_or_conflicting_classifier_is_a_clear_error(app: typer.Typer, tm
     assert res.exit_code == 2 and "E240" in res.output
 
 
+def _labelled_csv(tmp_path: Path, column: str, texts: list[str], labels: list[str]) -> Path:
+    f = tmp_path / "train.csv"
+    f.write_text(f"text,{column}\n" + "".join(f'"{t}",{lab}\n' for t, lab in zip(texts, labels, strict=True)),
+                 encoding="utf-8")
+    return f
+
+
 def test_train_with_fine_tuned_layers_then_analyze(app: typer.Typer, tmp_path: Path) -> None:
     pytest.importorskip("jax")
     pytest.importorskip("optax")
     from resonanz.core.text.tests.test_finetune import LABELS, TEXTS
 
-    f = tmp_path / "train.csv"
-    f.write_text("text,label\n" + "".join(f'"{t}",{lab}\n' for t, lab in zip(TEXTS, LABELS, strict=True)),
-                 encoding="utf-8")
+    f = _labelled_csv(tmp_path, "label", TEXTS, LABELS)
     res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "label",
                      "--name", "ft", "--fine-tune-layers", "1", "--epochs", "40"])
     out = json.loads(res.stdout.strip().splitlines()[-1])
@@ -187,9 +192,7 @@ def test_train_multi_label_with_fine_tuned_layers_then_evaluate_and_analyze(app:
     pytest.importorskip("optax")
     from resonanz.core.text.tests.test_finetune import SETS, TEXTS
 
-    f = tmp_path / "train.csv"
-    f.write_text("text,labels\n" + "".join(f'"{t}",{"|".join(s)}\n' for t, s in zip(TEXTS, SETS, strict=True)),
-                 encoding="utf-8")
+    f = _labelled_csv(tmp_path, "labels", TEXTS, ["|".join(s) for s in SETS])
     res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "labels",
                      "--multi-label", "--label-separator", "|", "--name", "ftm", "--fine-tune-layers", "1",
                      "--epochs", "30"])
@@ -214,9 +217,7 @@ def test_fine_tuned_training_reports_its_validation_part(
     from resonanz.core.text.tests.test_finetune import LABELS, TEXTS
 
     monkeypatch.setattr("resonanz.core.text.finetune.MIN_VALIDATION", 2)  # the toy set is tiny
-    f = tmp_path / "train.csv"
-    f.write_text("text,label\n" + "".join(f'"{t}",{lab}\n' for t, lab in zip(TEXTS, LABELS, strict=True)),
-                 encoding="utf-8")
+    f = _labelled_csv(tmp_path, "label", TEXTS, LABELS)
     res = _run(app, ["classifier", "train", "--data", str(f), "--text-column", "text", "--label-column", "label",
                      "--name", "ftv", "--fine-tune-layers", "1", "--epochs", "2"])
     v = json.loads(res.stdout.strip().splitlines()[-1])["validation"]
