@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from resonanz.core.text import datasets as ds
-from resonanz.core.text.heads import classification_metrics, train_classifier
+from resonanz.core.text.evaluation import classification_metrics
+from resonanz.core.text.heads import train_classifier
 
 TRUNC = 1500
 ROWS: list[tuple[str, str, float, float | None]] = []  # (name, metric, value, target)

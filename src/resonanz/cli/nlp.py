@@ -323,7 +323,7 @@ def evaluate(
     multi = task == "topics"
     texts, gold = _read_labelled(data, text_column, label_column, no_header, delimiter, multi, label_separator)
     from resonanz.core.text.base import TextInput
-    from resonanz.core.text.heads import classification_metrics
+    from resonanz.core.text.evaluation import classification_metrics
     from resonanz.core.text.pipeline import PipelineConfig, normalise_sentiment_label
 
     pipe = _pipeline(PipelineConfig(classifier=classifier, signals=False, aspect_clauses=False))

@@ -115,7 +115,7 @@ def fine_tune_classifier(
     with binary cross-entropy (biases start at the class priors); the validation part (random, not stratified)
     also sets the one decision threshold: the one maximising the expected set score of the calibrated, mixed
     probabilities (``heads.expected_set_threshold``; label-free, so it does not chase the few hits of ~200
-    validation texts the way ``best_set_threshold`` does: GermEval categories 5-fold 0.609 vs 0.606). The
+    validation texts the way ``best_set_threshold`` does: GermEval categories 5-fold 0.607 vs 0.6035). The
     frozen-encoder partner is trained with ``signals`` (the sentiment-signal features) when asked.
 
     ``validation`` (default 10 %, stratified) is held back from training when the set is large enough
@@ -352,7 +352,7 @@ def fine_tune_classifier(
         meta["validation"] = {"n": len(va), "epochs": history, "temperature": round(temperature, 3),
                               "set_score_fine_tuned": round(set_score(set_predictions(Pf, t_own), Yv), 4)}
         mixed, t_mix = Pf, t_own
-        detail = {"index": va, "Y": Yv, "P_fine_tuned": Pf}
+        detail = {"index": va, "y": Yv, "P_fine_tuned": Pf}
         if X is not None:
             Xa = np.asarray(X, dtype=np.float32)
             half = train_classifier([texts[i] or "" for i in tr], Xa[tr], [sets[i] for i in tr], task=task,

@@ -181,7 +181,7 @@ def test_multi_label_fine_tuning_learns_sets_calibrates_and_mixes(tmp_path: Path
     from resonanz.core.text.heads import expected_set_threshold
 
     d = mixed.validation_detail  # the validation probabilities behind these choices (not saved)
-    assert d is not None and d["Y"].shape == (6, 3) and d["P_frozen"].shape == (6, 3)
+    assert d is not None and d["y"].shape == (6, 3) and d["P_frozen"].shape == (6, 3)
     w = v["partner_weight"]  # label-free threshold: the expected set score of the mixed probabilities
     assert v["threshold"] == expected_set_threshold((1 - w) * d["P_fine_tuned"] + w * d["P_frozen"])
     assert abs(mixed.temperature - v["temperature"]) < 1e-3

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from resonanz.core.errors import TextAnalysisError
+from resonanz.core.text.evaluation import classification_metrics
 from resonanz.core.text.heads import (
     best_set_threshold,
     best_threshold,
-    classification_metrics,
     expected_set_threshold,
     pair_probabilities,
     set_predictions,
