@@ -170,6 +170,15 @@ def germeval_score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
     return tp / max(1, tp + fp + fn)
 
 
+def supported(sets: list[list[str]], tr: Sequence[int], min_support: int = 5) -> list[list[str]]:
+    """The label sets of the training rows ``tr``, keeping labels with >= ``min_support`` of those rows."""
+    counts: dict[str, int] = {}
+    for i in tr:
+        for c in set(sets[i]):
+            counts[c] = counts.get(c, 0) + 1
+    return [sorted({c for c in sets[i] if counts[c] >= min_support}) for i in tr]
+
+
 def cv_multi(texts: list[str], X: np.ndarray, sets: list[list[str]], *, min_support: int = 5,
              **kw: Any) -> tuple[list[list[str]], list[Any], list[np.ndarray]]:
     """5-fold CV of ``train_classifier`` (multi-label) over label sets (labels with >= ``min_support`` texts
@@ -178,12 +187,7 @@ def cv_multi(texts: list[str], X: np.ndarray, sets: list[list[str]], *, min_supp
     pred: list[list[str]] = [[] for _ in texts]
     clfs, tests = [], []
     for tr, te in folds(list(range(len(texts)))):
-        counts: dict[str, int] = {}
-        for i in tr:
-            for c in set(sets[i]):
-                counts[c] = counts.get(c, 0) + 1
-        keep = {c for c, n in counts.items() if n >= min_support}
-        trs = [sorted({c for c in sets[i] if c in keep}) for i in tr]
+        trs = supported(sets, tr, min_support)
         clf = train_classifier([texts[i] for i in tr], X[tr], trs, task="topics", multi_label=True, **kw)
         for i, labs in zip(te, clf.predict([texts[i] for i in te], X[te], at_least_one=True), strict=True):
             pred[i] = labs
@@ -374,13 +378,6 @@ def bench_finetune_aspects(layers: int, epochs: int | None, n_folds: int) -> Non
     gold_c = [[c for c, _ in ge.aspects[i]] for i in has]
     gold_cp = [[f"{c}:{p}" for c, p in ge.aspects[i]] for i in has]
 
-    def kept(sets: list[list[str]], tr: np.ndarray) -> list[list[str]]:
-        counts: dict[str, int] = {}
-        for i in tr:
-            for c in set(sets[i]):
-                counts[c] = counts.get(c, 0) + 1
-        return [sorted({c for c in sets[i] if counts[c] >= 5}) for i in tr]
-
     done: list[int] = []
     pred_c: list[list[str]] = [[] for _ in has]
     pred_f: list[list[str]] = [[] for _ in has]
@@ -388,12 +385,12 @@ def bench_finetune_aspects(layers: int, epochs: int | None, n_folds: int) -> Non
     pred_fcp: list[list[str]] = [[] for _ in has]
     for f, (tr, te) in enumerate(folds(list(range(len(has))))[:n_folds]):
         tt = [texts[i] for i in te]
-        clf = fine_tune_classifier([texts[i] for i in tr], kept(gold_c, tr), X=X[tr], task="topics",
+        clf = fine_tune_classifier([texts[i] for i in tr], supported(gold_c, tr), X=X[tr], task="topics",
                                    multi_label=True, signals=True, layers=layers, epochs=epochs,
                                    progress=lambda m, f=f: print(f"  fold {f}: {m}", flush=True))
-        frozen = train_classifier([texts[i] for i in tr], X[tr], kept(gold_c, tr), task="topics",
+        frozen = train_classifier([texts[i] for i in tr], X[tr], supported(gold_c, tr), task="topics",
                                   multi_label=True, signals=True)
-        pairs = train_classifier([texts[i] for i in tr], X[tr], kept(gold_cp, tr), task="topics",
+        pairs = train_classifier([texts[i] for i in tr], X[tr], supported(gold_cp, tr), task="topics",
                                  multi_label=True, signals=True)
         for i, a, b in zip(te, clf.predict(tt, X[te]), frozen.predict(tt, X[te]), strict=True):
             pred_c[i], pred_f[i] = a, b

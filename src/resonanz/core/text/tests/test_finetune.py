@@ -196,6 +196,22 @@ def test_multi_label_fine_tuning_learns_sets_calibrates_and_mixes(tmp_path: Path
     assert mixed.partner.multi_label and mixed.partner.classes == mixed.classes
 
 
+def test_multi_label_fine_tuning_takes_hostile_rows_and_says_what_is_wrong() -> None:
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    hostile = ["", "<script>alert(1)</script> Lieferung kaputt", "=HYPERLINK(\"http://x\")", "😡😡😡",
+               "Zug " * 200_000, "caf\udce9 ok"]  # empty, HTML/JS, CSV formula, emoji only, ~1 MB, lone surrogate
+    sets = [[], ["negative"], ["negative", "german"], ["negative"], ["negative", "german"], ["positive"]]
+    clf = fine_tune_classifier(TEXTS + hostile, SETS + sets, task="topics", multi_label=True, layers=1, epochs=1,
+                               batch_size=8)
+    pred = clf.predict(hostile, np.zeros((len(hostile), 384), np.float32))
+    assert len(pred) == len(hostile) and all(set(p) <= {"german", "negative", "positive"} for p in pred)
+    with pytest.raises(TextAnalysisError, match="at least two classes"):
+        fine_tune_classifier(["a", "b", "c"], [["x"], ["x"], []], multi_label=True, layers=1)
+    with pytest.raises(TextAnalysisError, match="24 texts but 2 embeddings"):
+        fine_tune_classifier(TEXTS, SETS, X=np.zeros((2, 384), np.float32), multi_label=True, layers=1)
+
+
 def test_multi_label_helpers() -> None:
     from resonanz.core.text.heads import binary_log_loss, fit_temperature
 
