@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,6 @@ def fine_tune_classifier(
         set_score,
         sigmoid,
         softmax,
-        train_classifier,
     )
 
     jax, jnp, optax = _jax()
@@ -155,6 +155,7 @@ def fine_tune_classifier(
     if len(texts) != len(labels):
         raise TextAnalysisError(f"{len(texts)} texts but {len(labels)} labels", code="E247")
     sets: list[list[str]] = []
+    single: list[str] = []
     if multi_label:
         sets = [sorted({lab} if isinstance(lab, str) else set(lab)) for lab in labels]
         classes = sorted({c for s in sets for c in s})
@@ -344,65 +345,14 @@ def fine_tune_classifier(
     detail: dict[str, Any] | None = None
     temperature, partner, weight = 1.0, None, 0.0
     thresholds = np.full(len(classes), 0.5, dtype=np.float32) if multi_label else None
-    if z is not None and multi_label:
-        Yv = y[va]
-        temperature = fit_temperature(z, Yv, multi_label=True)
-        Pf = sigmoid(z / temperature)
-        t_own = expected_set_threshold(Pf)
-        meta["validation"] = {"n": len(va), "epochs": history, "temperature": round(temperature, 3),
-                              "set_score_fine_tuned": round(set_score(set_predictions(Pf, t_own), Yv), 4)}
-        mixed, t_mix = Pf, t_own
-        detail = {"index": va, "y": Yv, "P_fine_tuned": Pf}
-        if X is not None:
-            Xa = np.asarray(X, dtype=np.float32)
-            half = train_classifier([texts[i] or "" for i in tr], Xa[tr], [sets[i] for i in tr], task=task,
-                                    multi_label=True, signals=signals)
-            Pp = align_columns(half.predict_proba([texts[i] or "" for i in va], Xa[va]), half.classes, classes)
-            weight = partner_weight(Pf, Pp, Yv)
-            mixed = (1 - weight) * Pf + weight * Pp
-            t_mix = expected_set_threshold(mixed)
-            th_half = float(half.thresholds[0]) if half.thresholds is not None else 0.5
-            detail |= {"P_frozen": Pp, "frozen_threshold": th_half}
-            meta["validation"] |= {
-                "set_score_frozen_head": round(set_score(set_predictions(Pp, th_half), Yv), 4),
-                "partner_weight": weight, "threshold": t_mix,
-                "set_score_combined": round(set_score(set_predictions(mixed, t_mix), Yv), 4),
-                "log_loss_combined": round(binary_log_loss(mixed, Yv), 4)}
-            if weight > 0:
-                partner = train_classifier([t or "" for t in texts], Xa, sets, task=task, multi_label=True,
-                                           signals=signals)
-                partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
-        thresholds[:] = t_mix
-        v = meta["validation"]
-        say(f"validation: fine-tuned set score {v['set_score_fine_tuned']:.4f}"
-            + (f", frozen head {v['set_score_frozen_head']:.4f}, mixed with weight {weight}: "
-               f"{v['set_score_combined']:.4f} at threshold {t_mix:.3f}" if X is not None else ""))
-    elif z is not None:  # the last epoch's (the cosine schedule has run out): no epoch is picked
-        yv = y[va]
-        temperature = fit_temperature(z, yv)
-        Pf = softmax(z / temperature)
-        detail = {"index": va, "y": yv, "P_fine_tuned": Pf}
-        meta["validation"] = {"n": len(va), "epochs": history, "temperature": round(temperature, 3),
-                              "accuracy_fine_tuned": round(float((Pf.argmax(1) == yv).mean()), 4)}
-        if X is not None:
-            Xa = np.asarray(X, dtype=np.float32)
-            half = train_classifier([texts[i] or "" for i in tr], Xa[tr], [single[i] for i in tr], task=task,
-                                    signals=signals)
-            Pp = half.predict_proba([texts[i] or "" for i in va], Xa[va])
-            detail["P_frozen"] = Pp
-            weight = partner_weight(Pf, Pp, yv)
-            mixed = (1 - weight) * Pf + weight * Pp
-            meta["validation"] |= {
-                "accuracy_frozen_head": round(float((Pp.argmax(1) == yv).mean()), 4), "partner_weight": weight,
-                "accuracy_combined": round(float((mixed.argmax(1) == yv).mean()), 4),
-                "log_loss_combined": round(log_loss(mixed, yv), 4)}
-            if weight > 0:
-                partner = train_classifier([t or "" for t in texts], Xa, single, task=task, signals=signals)
-                partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
-        v = meta["validation"]
-        say(f"validation: fine-tuned {v['accuracy_fine_tuned']:.4f}"
-            + (f", frozen head {v['accuracy_frozen_head']:.4f}, mixed with weight {weight}: "
-               f"{v['accuracy_combined']:.4f}" if X is not None else ""))
+    if z is not None:
+        mix = _calibrate_and_mix(z, y[va], texts=texts, X=X, labels=sets if multi_label else single, tr=tr,
+                                 va=va, classes=classes, task=task, multi_label=multi_label, signals=signals)
+        temperature, partner, weight, detail = mix.temperature, mix.partner, mix.weight, mix.detail
+        meta["validation"] = {"n": len(va), "epochs": history, **mix.figures}
+        if thresholds is not None:
+            thresholds[:] = mix.threshold
+        say(mix.summary())
 
     trained: dict[str, F32] = {}
     for k, p in zip(range(NL - K, NL), params["layers"], strict=True):
@@ -422,6 +372,90 @@ def fine_tune_classifier(
         encoder_layers=trained, partner=partner, partner_weight=weight, validation_detail=detail,
     )
     return clf
+
+
+@dataclass
+class _Mix:
+    """What the validation part decided after the last epoch (:func:`_calibrate_and_mix`)."""
+
+    temperature: float
+    threshold: float  # multi-label decision threshold (single label: unused)
+    partner: Any  # the frozen-encoder TextClassifier trained on all texts, or None
+    weight: float
+    figures: dict[str, Any]  # validation figures for ``meta["validation"]``
+    detail: dict[str, Any] = field(default_factory=dict)  # probabilities for diagnostics (never saved)
+    multi_label: bool = False
+
+    def summary(self) -> str:
+        f, key = self.figures, ("set_score" if self.multi_label else "accuracy")
+        head = "fine-tuned set score" if self.multi_label else "fine-tuned"
+        line = f"validation: {head} {f[key + '_fine_tuned']:.4f}"
+        if "partner_weight" in f:
+            line += (f", frozen head {f[key + '_frozen_head']:.4f}, mixed with weight {self.weight}: "
+                     f"{f[key + '_combined']:.4f}" + (f" at threshold {self.threshold:.3f}" if self.multi_label else ""))
+        return line
+
+
+def _calibrate_and_mix(
+    z: np.ndarray, yv: np.ndarray, *, texts: Sequence[str], X: Any, labels: Sequence[Any], tr: np.ndarray,
+    va: np.ndarray, classes: list[str], task: str, multi_label: bool, signals: bool,
+) -> _Mix:
+    """The validation part ``va`` after the last epoch (validation logits ``z``, gold ``yv``): one temperature
+    for the fine-tuned head; with ``X``, a frozen-encoder head trained on ``tr`` scores ``va`` and
+    :func:`partner_weight` picks how much of it to mix in (when > 0 the partner is retrained on all texts);
+    multi-label: the decision threshold of the mixed probabilities (``heads.expected_set_threshold``). Single
+    and multi label differ only in the link (softmax / sigmoids), the loss and the figure reported."""
+    from resonanz.core.text.heads import (
+        binary_log_loss,
+        expected_set_threshold,
+        fit_temperature,
+        log_loss,
+        set_predictions,
+        set_score,
+        sigmoid,
+        softmax,
+        train_classifier,
+    )
+
+    temperature = fit_temperature(z, yv, multi_label=multi_label)
+    Pf = sigmoid(z / temperature) if multi_label else softmax(z / temperature)
+    if multi_label:
+        def quality(P: np.ndarray, t: float) -> float:
+            return round(set_score(set_predictions(P, t), yv), 4)
+        key, loss = "set_score", binary_log_loss
+    else:
+        def quality(P: np.ndarray, t: float) -> float:
+            return round(float((P.argmax(1) == yv).mean()), 4)
+        key, loss = "accuracy", log_loss
+    figures: dict[str, Any] = {"temperature": round(temperature, 3),
+                               f"{key}_fine_tuned": quality(Pf, expected_set_threshold(Pf) if multi_label else 0)}
+    detail: dict[str, Any] = {"index": va, "y": yv, "P_fine_tuned": Pf}
+    mixed, partner, weight = Pf, None, 0.0
+    if X is not None:
+        Xa = np.asarray(X, dtype=np.float32)
+
+        def frozen_head(rows: Sequence[int]) -> Any:
+            return train_classifier([texts[i] or "" for i in rows], Xa[rows], [labels[i] for i in rows], task=task,
+                                    multi_label=multi_label, signals=signals)
+
+        half = frozen_head(tr)
+        Pp = align_columns(half.predict_proba([texts[i] or "" for i in va], Xa[va]), half.classes, classes)
+        weight = partner_weight(Pf, Pp, yv)
+        mixed = (1 - weight) * Pf + weight * Pp
+        th_half = float(half.thresholds[0]) if multi_label and half.thresholds is not None else 0.5
+        detail["P_frozen"] = Pp
+        if multi_label:
+            detail["frozen_threshold"] = th_half
+        figures |= {f"{key}_frozen_head": quality(Pp, th_half), "partner_weight": weight}
+        if multi_label:
+            figures["threshold"] = expected_set_threshold(mixed)
+        figures |= {f"{key}_combined": quality(mixed, figures.get("threshold", 0)),
+                    "log_loss_combined": round(loss(mixed, yv), 4)}
+        if weight > 0:
+            partner = frozen_head(range(len(texts)))
+            partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
+    threshold = expected_set_threshold(mixed) if multi_label else 0.5
+    return _Mix(temperature, threshold, partner, weight, figures, detail, multi_label)
 
 
 def _word_rows(mf: Any, used: list[int]) -> F32:
