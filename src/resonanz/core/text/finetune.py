@@ -132,17 +132,7 @@ def fine_tune_classifier(
     from resonanz.core.text._e5.common import check_texts
     from resonanz.core.text._e5.modelfile import read_model_file
     from resonanz.core.text._e5.tokenizer import E5Tokenizer
-    from resonanz.core.text.heads import (
-        TextClassifier,
-        binary_log_loss,
-        expected_set_threshold,
-        fit_temperature,
-        log_loss,
-        set_predictions,
-        set_score,
-        sigmoid,
-        softmax,
-    )
+    from resonanz.core.text.heads import TextClassifier
 
     jax, jnp, optax = _jax()
     say = progress or (lambda _m: None)
@@ -326,19 +316,12 @@ def fine_tune_classifier(
             params, state, loss = step(params, state, x, m, y[rows])
             losses.append(float(loss))
         line = f"epoch {ep + 1}/{epochs}: training loss {np.mean(losses):.4f}"
-        if len(va) and multi_label:
+        if len(va):
             z = val_logits(params)
-            Pv = sigmoid(z / fit_temperature(z, y[va], multi_label=True))
-            sc = set_score(set_predictions(Pv, expected_set_threshold(Pv)), y[va])
-            nll = binary_log_loss(Pv, y[va])
-            history.append({"epoch": ep + 1, "set_score": round(sc, 4), "log_loss": round(nll, 4)})
-            line += f", validation set score {sc:.4f}, log-loss {nll:.4f} ({len(va)} texts)"
-        elif len(va):
-            z = val_logits(params)
-            acc = float((z.argmax(1) == y[va]).mean())
-            nll = log_loss(softmax(z / fit_temperature(z, y[va])), y[va])  # calibrated: smoother than accuracy
-            history.append({"epoch": ep + 1, "accuracy": round(acc, 4), "log_loss": round(nll, 4)})
-            line += f", validation accuracy {acc:.4f}, log-loss {nll:.4f} ({len(va)} texts)"
+            _, Pv = _calibrate(z, y[va], multi_label)
+            key, sc, nll = _quality_key(multi_label), _quality(Pv, y[va], multi_label), _loss(Pv, y[va], multi_label)
+            history.append({"epoch": ep + 1, key: round(sc, 4), "log_loss": round(nll, 4)})
+            line += f", validation {key.replace('_', ' ')} {sc:.4f}, log-loss {nll:.4f} ({len(va)} texts)"
         say(f"{line} ({time.time() - t0:.0f} s)")
 
     meta: dict[str, Any] = {}
@@ -374,6 +357,33 @@ def fine_tune_classifier(
     return clf
 
 
+def _quality_key(multi_label: bool) -> str:
+    return "set_score" if multi_label else "accuracy"
+
+
+def _calibrate(z: np.ndarray, y: np.ndarray, multi_label: bool) -> tuple[float, np.ndarray]:
+    """(temperature, calibrated probabilities) of validation logits ``z``: softmax, or a sigmoid per class."""
+    from resonanz.core.text.heads import fit_temperature, sigmoid, softmax
+
+    t = fit_temperature(z, y, multi_label=multi_label)
+    return t, (sigmoid(z / t) if multi_label else softmax(z / t))
+
+
+def _quality(P: np.ndarray, y: np.ndarray, multi_label: bool, threshold: float | None = None) -> float:
+    """Accuracy, or the GermEval set score at ``threshold`` (None: ``heads.expected_set_threshold`` of P)."""
+    from resonanz.core.text.heads import expected_set_threshold, set_predictions, set_score
+
+    if not multi_label:
+        return float((P.argmax(1) == y).mean())
+    return set_score(set_predictions(P, expected_set_threshold(P) if threshold is None else threshold), y)
+
+
+def _loss(P: np.ndarray, y: np.ndarray, multi_label: bool) -> float:
+    from resonanz.core.text.heads import binary_log_loss, log_loss
+
+    return binary_log_loss(P, y) if multi_label else log_loss(P, y)
+
+
 @dataclass
 class _Mix:
     """What the validation part decided after the last epoch (:func:`_calibrate_and_mix`)."""
@@ -405,30 +415,15 @@ def _calibrate_and_mix(
     :func:`partner_weight` picks how much of it to mix in (when > 0 the partner is retrained on all texts);
     multi-label: the decision threshold of the mixed probabilities (``heads.expected_set_threshold``). Single
     and multi label differ only in the link (softmax / sigmoids), the loss and the figure reported."""
-    from resonanz.core.text.heads import (
-        binary_log_loss,
-        expected_set_threshold,
-        fit_temperature,
-        log_loss,
-        set_predictions,
-        set_score,
-        sigmoid,
-        softmax,
-        train_classifier,
-    )
+    from resonanz.core.text.heads import expected_set_threshold, train_classifier
 
-    temperature = fit_temperature(z, yv, multi_label=multi_label)
-    Pf = sigmoid(z / temperature) if multi_label else softmax(z / temperature)
-    if multi_label:
-        def quality(P: np.ndarray, t: float) -> float:
-            return round(set_score(set_predictions(P, t), yv), 4)
-        key, loss = "set_score", binary_log_loss
-    else:
-        def quality(P: np.ndarray, t: float) -> float:
-            return round(float((P.argmax(1) == yv).mean()), 4)
-        key, loss = "accuracy", log_loss
-    figures: dict[str, Any] = {"temperature": round(temperature, 3),
-                               f"{key}_fine_tuned": quality(Pf, expected_set_threshold(Pf) if multi_label else 0)}
+    temperature, Pf = _calibrate(z, yv, multi_label)
+    key = _quality_key(multi_label)
+
+    def quality(P: np.ndarray, t: float | None = None) -> float:
+        return round(_quality(P, yv, multi_label, t), 4)
+
+    figures: dict[str, Any] = {"temperature": round(temperature, 3), f"{key}_fine_tuned": quality(Pf)}
     detail: dict[str, Any] = {"index": va, "y": yv, "P_fine_tuned": Pf}
     mixed, partner, weight = Pf, None, 0.0
     if X is not None:
@@ -449,8 +444,8 @@ def _calibrate_and_mix(
         figures |= {f"{key}_frozen_head": quality(Pp, th_half), "partner_weight": weight}
         if multi_label:
             figures["threshold"] = expected_set_threshold(mixed)
-        figures |= {f"{key}_combined": quality(mixed, figures.get("threshold", 0)),
-                    "log_loss_combined": round(loss(mixed, yv), 4)}
+        figures |= {f"{key}_combined": quality(mixed, figures.get("threshold")),
+                    "log_loss_combined": round(_loss(mixed, yv, multi_label), 4)}
         if weight > 0:
             partner = frozen_head(range(len(texts)))
             partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
