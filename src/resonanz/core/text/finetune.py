@@ -397,7 +397,7 @@ class _Mix:
     multi_label: bool = False
 
     def summary(self) -> str:
-        f, key = self.figures, ("set_score" if self.multi_label else "accuracy")
+        f, key = self.figures, _quality_key(self.multi_label)
         head = "fine-tuned set score" if self.multi_label else "fine-tuned"
         line = f"validation: {head} {f[key + '_fine_tuned']:.4f}"
         if "partner_weight" in f:
@@ -437,19 +437,20 @@ def _calibrate_and_mix(
         Pp = align_columns(half.predict_proba([texts[i] or "" for i in va], Xa[va]), half.classes, classes)
         weight = partner_weight(Pf, Pp, yv)
         mixed = (1 - weight) * Pf + weight * Pp
+        threshold = expected_set_threshold(mixed) if multi_label else 0.5
         th_half = float(half.thresholds[0]) if multi_label and half.thresholds is not None else 0.5
         detail["P_frozen"] = Pp
-        if multi_label:
-            detail["frozen_threshold"] = th_half
         figures |= {f"{key}_frozen_head": quality(Pp, th_half), "partner_weight": weight}
         if multi_label:
-            figures["threshold"] = expected_set_threshold(mixed)
-        figures |= {f"{key}_combined": quality(mixed, figures.get("threshold")),
+            detail["frozen_threshold"] = th_half
+            figures["threshold"] = threshold
+        figures |= {f"{key}_combined": quality(mixed, threshold),
                     "log_loss_combined": round(_loss(mixed, yv, multi_label), 4)}
         if weight > 0:
             partner = frozen_head(range(len(texts)))
             partner.meta |= {"role": "frozen-encoder partner of a fine-tuned classifier"}
-    threshold = expected_set_threshold(mixed) if multi_label else 0.5
+    else:
+        threshold = expected_set_threshold(mixed) if multi_label else 0.5
     return _Mix(temperature, threshold, partner, weight, figures, detail, multi_label)
 
 
