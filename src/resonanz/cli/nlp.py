@@ -292,7 +292,8 @@ def train(
         clf.meta |= {"name": name, "data": str(data), "embedder": "embed.e5-small-int8.v1 (top layers fine-tuned)"}
         path = clf.save(classifier_path(name))
         assert clf.encoder_layers is not None
-        build_encoder(clf.encoder_layers, path)  # now, so the first 'analyze --classifier' starts fast
+        for shared in (False, True):  # now, so the first 'analyze --classifier' starts fast (~6 s each)
+            build_encoder(clf.encoder_layers, path, shared=shared)
     else:
         red, X = _model_inputs(texts)
         clf = train_classifier(red, X, labels if multi_label else [lab[0] for lab in labels], task=task,

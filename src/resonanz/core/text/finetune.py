@@ -11,7 +11,9 @@ the top ``K`` transformer layers of multilingual-e5-small together with a linear
 * the model mirrors ``_e5/graph.py`` exactly (post-LN BERT, exact GELU, mask bias -10000, mean pooling, L2
   norm), so the trained layers drop into that graph: :func:`build_encoder` writes an int8 ONNX encoder with
   the fine-tuned layers (``build.build_onnx(overrides=...)``) next to the classifier, and the classifier's
-  head reads that encoder's embedding instead of the shared one (``TextClassifier.decision``).
+  head reads that encoder's embedding instead of the shared one (``TextClassifier.decision``); in the
+  pipeline the shared pass itself runs :data:`SHARED_ENCODER_FILE`, the base encoder plus a branch of the
+  fine-tuned layers (``build_onnx(branch=...)``), so the lower layers run once for both embeddings;
 
 Single-label tasks (sentiment, one topic per text) train a softmax head with cross-entropy; multi-label ones
 (``--multi-label``: topics, aspect categories) a sigmoid per class with binary cross-entropy, and one decision
@@ -34,6 +36,7 @@ from resonanz.core.errors import TextAnalysisError
 
 F32 = npt.NDArray[np.float32]
 ENCODER_FILE = "encoder.onnx"
+SHARED_ENCODER_FILE = "encoder-shared.onnx"  # base encoder + the fine-tuned layers as a branch
 LAYERS_FILE = "encoder_layers.npz"
 MIN_STEPS = 600  # optimiser steps auto_epochs aims for
 MIN_VALIDATION = 40  # fewer validation texts than this: no validation part (train on everything)
@@ -468,21 +471,23 @@ def _word_rows(mf: Any, used: list[int]) -> F32:
     return (q * sc[:, :, None]).reshape(len(used), H).astype(np.float32)
 
 
-def build_encoder(layers: dict[str, F32], directory: Path) -> Path:
-    """The int8 ONNX encoder with ``layers`` swapped in, built once into ``directory`` (atomic rename)."""
+def build_encoder(layers: dict[str, F32], directory: Path, *, shared: bool = False) -> Path:
+    """The int8 ONNX encoder with ``layers`` swapped in, built once into ``directory`` (atomic rename).
+    ``shared``: instead the base encoder with ``layers`` as a branch (outputs ``embedding`` as the base
+    encoder gives it and ``embedding_ft`` as the swapped one would; :data:`SHARED_ENCODER_FILE`)."""
     import os
     import tempfile
 
     from resonanz.core.text._e5.build import build_onnx, source_model_path
 
-    target = directory / ENCODER_FILE
+    target = directory / (SHARED_ENCODER_FILE if shared else ENCODER_FILE)
     if target.is_file():
         return target
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".encoder.", suffix=".tmp")
     os.close(fd)
     try:
-        build_onnx(source_model_path(), Path(tmp), overrides=layers)
+        build_onnx(source_model_path(), Path(tmp), **({"branch": layers} if shared else {"overrides": layers}))
         Path(tmp).chmod(0o644)  # mkstemp makes it 0600; workers may run as another user
         os.replace(tmp, target)
     finally:

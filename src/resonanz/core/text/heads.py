@@ -299,14 +299,9 @@ class TextClassifier:
         if self.encoder_layers is None:
             raise TextAnalysisError("this classifier has no fine-tuned encoder", code="E248")
         if self._encoder is None:
-            import tempfile
-
             from resonanz.core.text.finetune import load_encoder
 
-            d = self._dir
-            if d is None:  # trained in memory and not saved (benchmarks): build into a private temp dir
-                self._tmp = tempfile.TemporaryDirectory(prefix="resonanz-ft-")
-                d = Path(self._tmp.name)
+            d = self._build_dir()
             name = f"embed.e5-small-int8-ft{self.meta.get('fine_tuned_layers', '')}.v1:{self.meta.get('name', '')}"
             self._encoder = load_encoder(self.encoder_layers, d, int(self.meta.get("max_tokens", 512)), name)
         items = [t or " " for t in texts]
@@ -315,6 +310,35 @@ class TextClassifier:
         X = np.asarray(self._encoder.encode(items), dtype=np.float32)
         self._last = (items, X)
         return X
+
+    def shared_encoder(self, threads: int | None = None) -> Any:
+        """An ``OnnxEmbedder`` over the base encoder with this classifier's fine-tuned layers as a branch
+        (``finetune.SHARED_ENCODER_FILE``, built next to it on first use): its ``embedding`` is the shared
+        one, ``encode_detailed(outputs=["embedding_ft"])`` also gives what :meth:`own_embedding` would, from
+        the same pass; hand those rows over with :meth:`remember_own_embedding`."""
+        if self.encoder_layers is None:
+            raise TextAnalysisError("this classifier has no fine-tuned encoder", code="E248")
+        from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
+        from resonanz.core.text.finetune import build_encoder
+
+        path = build_encoder(self.encoder_layers, self._build_dir(), shared=True)
+        return OnnxEmbedder(path, name=f"embed.e5-small-int8-ft-shared.v1:{self.meta.get('name', '')}",
+                            threads=threads)
+
+    def remember_own_embedding(self, texts: Sequence[str], X: npt.NDArray[Any]) -> None:
+        """Use ``X`` as :meth:`own_embedding` of exactly ``texts`` (computed by :meth:`shared_encoder`)."""
+        if len(X) != len(texts):
+            raise ValueError(f"{len(X)} embeddings for {len(texts)} texts")
+        self._last = ([t or " " for t in texts], np.asarray(X, dtype=np.float32))
+
+    def _build_dir(self) -> Path:
+        if self._dir is not None:
+            return self._dir
+        if self._tmp is None:  # trained in memory and not saved (benchmarks): build into a private temp dir
+            import tempfile
+
+            self._tmp = tempfile.TemporaryDirectory(prefix="resonanz-ft-")
+        return Path(self._tmp.name)
 
     def decision(self, texts: Sequence[str], X: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
         if self.encoder_layers is not None:
@@ -364,10 +388,10 @@ class TextClassifier:
             "multi_label": self.multi_label, "alpha": self.alpha, "temperature": self.temperature,
             "beta": self.beta, "signals": self.W_sig is not None,
         }
-        from resonanz.core.text.finetune import ENCODER_FILE, LAYERS_FILE
+        from resonanz.core.text.finetune import ENCODER_FILE, LAYERS_FILE, SHARED_ENCODER_FILE
 
-        (d / ENCODER_FILE).unlink(missing_ok=True)  # a classifier retrained under this name: stale encoder
-        (d / LAYERS_FILE).unlink(missing_ok=True)
+        for stale in (ENCODER_FILE, SHARED_ENCODER_FILE, LAYERS_FILE):  # a classifier retrained under this name
+            (d / stale).unlink(missing_ok=True)
         import shutil
 
         shutil.rmtree(d / PARTNER_DIR, ignore_errors=True)
@@ -376,8 +400,10 @@ class TextClassifier:
             meta["partner_weight"] = self.partner_weight
         if self.encoder_layers is not None:
             np.savez(d / LAYERS_FILE, **self.encoder_layers)
-            if self._encoder is not None and self._tmp is not None:  # already built in memory: keep it
-                shutil.copyfile(Path(self._tmp.name) / ENCODER_FILE, d / ENCODER_FILE)
+            if self._tmp is not None:  # already built in memory: keep what was built
+                for built in (ENCODER_FILE, SHARED_ENCODER_FILE):
+                    if (Path(self._tmp.name) / built).is_file():
+                        shutil.copyfile(Path(self._tmp.name) / built, d / built)
             self._dir = d
         (d / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
         return d

@@ -88,6 +88,9 @@ class PipelineConfig:
     # encoded again (aspects.clause-split.v1)
     aspect_clause_vectors: str = "span"
     signals: bool = True
+    # a fine-tuned classifier (``classifier train --fine-tune-layers K``) reads its embedding from a branch of
+    # the shared encoder pass (the lower 12 - K layers run once for both); False: it runs its own encoder
+    share_encoder: bool = True
     pii: bool = True
     batch_size: int = 32
     extra: dict[str, Any] = field(default_factory=dict)
@@ -133,6 +136,8 @@ class Pipeline:
                 self.customs[clf.task] = (clf, custom_component_name(clf.task, n))
                 if self.custom is None:
                     self.custom, self.custom_name = self.customs[clf.task]
+        # (fine-tuned classifier, the shared encoder with its branch), built on first use; False: not shared
+        self._shared: tuple[Any, Any] | None | bool = None if cfg.share_encoder else False
         self.sentiment = self._make_sentiment(cfg.sentiment)
         from resonanz.core.text.taxonomy import Taxonomy
         from resonanz.core.text.topics import TopicModel
@@ -182,13 +187,41 @@ class Pipeline:
         lim = self.config.embed_max_chars
         return self.embedder.encode([t[:lim] for t in texts], batch_size=self.config.batch_size)
 
+    def _shared_encoder(self) -> tuple[Any, Any] | None:
+        """(classifier, encoder) when a fine-tuned classifier can read its embedding from the shared pass: the
+        pipeline runs the shipped ONNX encoder (whose ``embedding`` the shared graph reproduces) and a
+        classifier has fine-tuned layers (the first such one; a second runs its own encoder)."""
+        if self._shared is None:
+            from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
+            from resonanz.core.text.embed import ONNX_NAME
+
+            clf = next((c for c, _ in self.customs.values() if c.encoder_layers is not None), None)
+            ok = clf is not None and isinstance(self.embedder, OnnxEmbedder) and self.embedder.name == ONNX_NAME
+            self._shared = (clf, clf.shared_encoder(self.embedder.threads)) if ok else False
+        return self._shared or None
+
     def _encode_with_states(self, texts: list[str], keep: list[bool]) -> tuple[npt.NDArray[np.float32], Any]:
-        """The one encoder pass; also the token states of the texts flagged in ``keep`` (None if none)."""
-        if not any(keep):
+        """The one encoder pass; also the token states of the texts flagged in ``keep`` (None if none) and,
+        with a fine-tuned classifier, its own embedding (handed to it, see :meth:`_shared_encoder`)."""
+        shared = self._shared_encoder()
+        if not any(keep) and shared is None:
             return self._encode(texts), None
         lim = self.config.embed_max_chars
-        res = self.embedder.encode_detailed([t[:lim] for t in texts], batch_size=self.config.batch_size,
-                                            token_states=keep)
+        cut = [t[:lim] for t in texts]
+        if shared is None:
+            res = self.embedder.encode_detailed(cut, batch_size=self.config.batch_size, token_states=keep)
+            return res.vectors, res.tokens
+        clf, enc = shared
+        res = enc.encode_detailed(cut, batch_size=self.config.batch_size, token_states=keep,
+                                  outputs=["embedding_ft"])
+        ft = res.extra["embedding_ft"]
+        # the branch saw each text as the shared pass cut it; a text longer than the classifier's own cut
+        # (its training length, e.g. 128 tokens) goes through the classifier's encoder as before
+        max_tokens = int(clf.meta.get("max_tokens", 512))
+        redo = [i for i, t in enumerate(texts) if int(res.n_tokens[i]) > max_tokens or len(t) > lim]
+        if redo:
+            ft[redo] = clf.own_embedding([texts[i] for i in redo])
+        clf.remember_own_embedding(texts, ft)
         return res.vectors, res.tokens
 
     def _sentiment_proba(self, texts: Sequence[str], X: npt.NDArray[Any], langs: Sequence[str | None]) -> npt.NDArray[Any]:

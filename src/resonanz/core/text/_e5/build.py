@@ -105,10 +105,12 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 
 
 def build_onnx(
-    source: Path, target: Path, variant: str = "", overrides: Mapping[str, np.ndarray] | None = None
+    source: Path, target: Path, variant: str = "", overrides: Mapping[str, np.ndarray] | None = None,
+    branch: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, object]:
     """Write the quantised model to ``target`` (not atomically; ``ensure_model`` handles that). ``overrides``:
-    replacement layer tensors (see ``graph.build_graph``), for fine-tuned classifiers."""
+    replacement layer tensors, ``branch``: a second copy of the top layers (see ``graph.build_graph``), for
+    fine-tuned classifiers."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -116,7 +118,7 @@ def build_onnx(
 
     t0 = time.perf_counter()
     mf = read_model_file(source)
-    proto = build_graph(mf, layer_means=variant == "layers", overrides=overrides)
+    proto = build_graph(mf, layer_means=variant == "layers", overrides=overrides, branch=branch)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx.save(proto, str(fp32))
@@ -132,7 +134,7 @@ def build_onnx(
                 reduce_range=REDUCE_RANGE,
                 weight_type=QuantType.QInt8,
                 op_types_to_quantize=["MatMul"],
-                nodes_to_exclude=[matmul_name(t) for t in FP32_MATMULS],
+                nodes_to_exclude=[matmul_name(p + t) for t in FP32_MATMULS for p in ("", "ft.")],  # + branch
             )
         finally:
             qlog.setLevel(old)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -71,6 +71,8 @@ class Encoded:
     n_tokens: npt.NDArray[np.int64]
     truncated: npt.NDArray[np.bool_]
     tokens: TokenStates | None = None
+    # further per-text graph outputs asked for by name (``encode_detailed(outputs=...)``), rows in input order
+    extra: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict)
 
 
 def num_threads() -> int:

@@ -67,16 +67,24 @@ def matmul_name(tag: str) -> str:
 
 
 def build_graph(
-    model: E5ModelFile, *, layer_means: bool = False, overrides: Mapping[str, np.ndarray] | None = None
+    model: E5ModelFile, *, layer_means: bool = False, overrides: Mapping[str, np.ndarray] | None = None,
+    branch: Mapping[str, np.ndarray] | None = None,
 ) -> onnx.ModelProto:
     """The fp32 encoder graph (word embeddings kept packed 4-bit); ``layer_means`` adds that output.
 
     ``overrides`` replaces layer tensors by name (``"l11.q.w"`` as ``(out, in)`` like ``model.dequant``,
-    ``"l11.q.b"``, ``"l11.aln.w"`` …): the fine-tuned top layers of a trained classifier (``finetune.py``)."""
+    ``"l11.q.b"``, ``"l11.aln.w"`` …): the fine-tuned top layers of a trained classifier (``finetune.py``).
+    ``branch`` (same naming) keeps the encoder as it is and adds a second copy of the layers it names, from
+    the lowest one up, fed by the shared lower layers' output: the extra output ``embedding_ft`` (pooled and
+    normalised like ``embedding``) is what the ``overrides`` encoder would give, without running the lower
+    layers twice (a fine-tuned classifier next to the shared embedding in the pipeline)."""
     ov = dict(overrides or {})
+    br = dict(branch or {})
+    if not all(k.startswith("l") and k.split(".")[0][1:].isdigit() for k in br):
+        raise ValueError(f"branch tensors must be named l<layer>.<tensor>, got {sorted(br)[:3]}")
 
-    def f32(name: str) -> np.ndarray:
-        return np.asarray(ov[name], dtype=np.float32) if name in ov else model.f32(name)
+    def f32(name: str, src: Mapping[str, np.ndarray] = ov) -> np.ndarray:
+        return np.asarray(src[name], dtype=np.float32) if name in src else model.f32(name)
     H, NH, FF, NL = model.hidden, model.heads, model.ffn, model.layers
     hd = H // NH
     nb = H // QK
@@ -140,9 +148,10 @@ def build_graph(
     bias = g.op("Mul", [inv, c_neg_big], "mask_bias")
     bias = g.op("Unsqueeze", [bias, c_axes12], "mask_bias4")
 
-    def linear(inp: str, wname: str, bname: str, n_in: int, tag: str, scale: float = 1.0) -> str:
-        w = np.asarray(ov[wname], dtype=np.float32) if wname in ov else model.dequant(wname, n_in)  # (out, in)
-        bvec = f32(bname)
+    def linear(inp: str, wname: str, bname: str, n_in: int, tag: str, scale: float = 1.0,
+               src: Mapping[str, np.ndarray] = ov) -> str:
+        w = np.asarray(src[wname], dtype=np.float32) if wname in src else model.dequant(wname, n_in)  # (out, in)
+        bvec = f32(bname, src)
         if scale != 1.0:
             w = w * np.float32(scale)
             bvec = bvec * np.float32(scale)
@@ -157,11 +166,13 @@ def build_graph(
     count3 = g.op("Unsqueeze", [count, c_axis1], "pool_count3") if layer_means else ""  # (B, 1, 1)
 
     qscale = 1.0 / float(np.sqrt(hd))
-    for li in range(NL):
-        p = f"l{li}"
-        qh = linear(x, f"{p}.q.w", f"{p}.q.b", H, f"{p}.attn.q", scale=qscale)
-        kh = linear(x, f"{p}.k.w", f"{p}.k.b", H, f"{p}.attn.k")
-        vh = linear(x, f"{p}.v.w", f"{p}.v.b", H, f"{p}.attn.v")
+
+    def block(x: str, li: int, src: Mapping[str, np.ndarray], p: str, last: bool) -> str:
+        """Transformer layer ``li`` (tensors ``l{li}.*`` from ``src`` or the model); node names start with ``p``."""
+        n = f"l{li}"
+        qh = linear(x, f"{n}.q.w", f"{n}.q.b", H, f"{p}.attn.q", scale=qscale, src=src)
+        kh = linear(x, f"{n}.k.w", f"{n}.k.b", H, f"{p}.attn.k", src=src)
+        vh = linear(x, f"{n}.v.w", f"{n}.v.b", H, f"{p}.attn.v", src=src)
         qh = g.op("Transpose", [g.op("Reshape", [qh, c_shape_heads])], f"{p}_q_t", perm=[0, 2, 1, 3])
         kh = g.op("Transpose", [g.op("Reshape", [kh, c_shape_heads])], f"{p}_k_t", perm=[0, 2, 3, 1])
         vh = g.op("Transpose", [g.op("Reshape", [vh, c_shape_heads])], f"{p}_v_t", perm=[0, 2, 1, 3])
@@ -171,36 +182,53 @@ def build_graph(
         ctx = g.op("MatMul", [att, vh], f"{p}_ctx")
         ctx = g.op("Transpose", [ctx], f"{p}_ctx_t", perm=[0, 2, 1, 3])
         ctx = g.op("Reshape", [ctx, c_shape_hidden], f"{p}_ctx_flat")
-        ao = linear(ctx, f"{p}.ao.w", f"{p}.ao.b", H, f"{p}.attn.out")
+        ao = linear(ctx, f"{n}.ao.w", f"{n}.ao.b", H, f"{p}.attn.out", src=src)
         x = g.op("Add", [x, ao], f"{p}_res1")
-        g.const(f"{p}.aln.w", f32(f"{p}.aln.w"))
-        g.const(f"{p}.aln.b", f32(f"{p}.aln.b"))
+        g.const(f"{p}.aln.w", f32(f"{n}.aln.w", src))
+        g.const(f"{p}.aln.b", f32(f"{n}.aln.b", src))
         x = g.op("LayerNormalization", [x, f"{p}.aln.w", f"{p}.aln.b"], f"{p}_ln1", axis=-1, epsilon=eps)
         x = g.op("Mul", [x, m3], f"{p}_ln1_masked")
 
-        mid = linear(x, f"{p}.fi.w", f"{p}.fi.b", H, f"{p}.ffn.in")
+        mid = linear(x, f"{n}.fi.w", f"{n}.fi.b", H, f"{p}.ffn.in", src=src)
         # x / sqrt(2) -> Erf -> +1 -> * x -> * 0.5: the exact-GELU pattern ONNX Runtime fuses into one op
         erf = g.op("Erf", [g.op("Div", [mid, c_sqrt2])], f"{p}_erf")
         gel = g.op("Mul", [g.op("Mul", [mid, g.op("Add", [erf, c_f_one])]), c_half], f"{p}_gelu")
-        fo = linear(gel, f"{p}.fo.w", f"{p}.fo.b", FF, f"{p}.ffn.out")
+        fo = linear(gel, f"{n}.fo.w", f"{n}.fo.b", FF, f"{p}.ffn.out", src=src)
         x = g.op("Add", [x, fo], f"{p}_res2")
-        g.const(f"{p}.oln.w", f32(f"{p}.oln.w"))
-        g.const(f"{p}.oln.b", f32(f"{p}.oln.b"))
+        g.const(f"{p}.oln.w", f32(f"{n}.oln.w", src))
+        g.const(f"{p}.oln.b", f32(f"{n}.oln.b", src))
         x = g.op("LayerNormalization", [x, f"{p}.oln.w", f"{p}.oln.b"], f"{p}_ln2", axis=-1, epsilon=eps)
         # the last layer's masked states are the graph output ``token_states`` (same node, just named)
-        x = g.op("Mul", [x, m3], f"{p}_ln2_masked", exact="token_states" if li == NL - 1 else None)
-        if layer_means:
-            ls = g.op("ReduceSum", [x, c_axis1], f"{p}_pool_sum", keepdims=1)  # (B, 1, H)
-            layer_pools.append(g.op("Div", [ls, count3], f"{p}_pool_mean"))
+        return g.op("Mul", [x, m3], f"{p}_ln2_masked", exact="token_states" if last else None)
 
-    # ---- mean pooling over unmasked tokens, then L2 normalisation
-    summed = g.op("ReduceSum", [x, c_axis1], "pool_sum", keepdims=0)
-    mean = g.op("Div", [summed, count], "pool_mean")
-    g.nodes.append(helper.make_node("LpNormalization", [mean], ["embedding"], name="l2norm", axis=-1, p=2))
+    def pool(x: str, p: str, out: str) -> None:
+        """Mean pooling over the unmasked tokens, then L2 normalisation, into the output ``out``."""
+        summed = g.op("ReduceSum", [x, c_axis1], f"{p}pool_sum", keepdims=0)
+        mean = g.op("Div", [summed, count], f"{p}pool_mean")
+        g.nodes.append(helper.make_node("LpNormalization", [mean], [out], name=f"{p}l2norm", axis=-1, p=2))
+
+    first_ft = min((int(k.split(".")[0][1:]) for k in br), default=NL)
+    branch_in = ""
+    for li in range(NL):
+        if li == first_ft:
+            branch_in = x
+        x = block(x, li, ov, f"l{li}", last=li == NL - 1)
+        if layer_means:
+            ls = g.op("ReduceSum", [x, c_axis1], f"l{li}_pool_sum", keepdims=1)  # (B, 1, H)
+            layer_pools.append(g.op("Div", [ls, count3], f"l{li}_pool_mean"))
+    pool(x, "", "embedding")
+    if br:
+        y = branch_in
+        for li in range(first_ft, NL):
+            y = block(y, li, br, f"ft.l{li}", last=False)
+        pool(y, "ft_", "embedding_ft")
+
     outputs = [
         helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", H]),
         helper.make_tensor_value_info("token_states", TensorProto.FLOAT, ["batch", "seq", H]),
     ]
+    if br:
+        outputs.append(helper.make_tensor_value_info("embedding_ft", TensorProto.FLOAT, ["batch", H]))
     if layer_means:
         g.op("Concat", layer_pools, exact="layer_means", axis=1)  # (B, layers, H)
         outputs.append(helper.make_tensor_value_info("layer_means", TensorProto.FLOAT, ["batch", NL, H]))

@@ -84,10 +84,13 @@ class OnnxEmbedder:
         prefix: str = "query: ",
         batch_size: int = 32,
         token_states: bool | Sequence[bool] = False,
+        outputs: Sequence[str] = (),
     ) -> Encoded:
         """Like ``encode``, plus token counts and truncation flags per text. ``token_states`` (all texts, or a
         flag per text) also keeps the last layer's token states of those texts (``Encoded.tokens``) from the
-        same forward pass: the graph computes them anyway; keeping them costs ~1.5 KB per token."""
+        same forward pass: the graph computes them anyway; keeping them costs ~1.5 KB per token. ``outputs``:
+        further ``(batch, 384)`` outputs of the graph to fetch by name (``Encoded.extra``), e.g. a fine-tuned
+        branch's ``embedding_ft`` (``finetune.SHARED_ENCODER_FILE``)."""
         items = check_texts(texts)
         n = len(items)
         keep = [bool(token_states)] * n if isinstance(token_states, bool) else [bool(k) for k in token_states]
@@ -99,16 +102,20 @@ class OnnxEmbedder:
         n_tokens = np.fromiter((len(c) + 2 for c in content), dtype=np.int64, count=n)
         out = np.zeros((n, self.dim), dtype=np.float32)
         states: list[npt.NDArray[np.float32] | None] = [None] * n
-        fetch = ["embedding", "token_states"] if any(keep) else ["embedding"]
+        names = list(dict.fromkeys(outputs))
+        extra = {nm: np.zeros((n, self.dim), dtype=np.float32) for nm in names}
+        fetch = ["embedding", *names] + (["token_states"] if any(keep) else [])
         for idx, batch in self._batches(content, batch_size):
             res = self._session.run(fetch, {"input_ids": batch.input_ids, "attention_mask": batch.attention_mask})
             out[idx] = res[0]
-            if len(res) > 1:
+            for k, nm in enumerate(names):
+                extra[nm][idx] = res[1 + k]
+            if len(res) > 1 + len(names):
                 for r, i in enumerate(idx):
                     if keep[i]:
-                        states[i] = np.array(res[1][r, : batch.lengths[r]])
+                        states[i] = np.array(res[-1][r, : batch.lengths[r]])
         tokens = TokenStates(full, len(prefix), content, states, tok.char_offsets) if any(keep) else None
-        return Encoded(out, n_tokens, n_tokens > tok.max_tokens, tokens)
+        return Encoded(out, n_tokens, n_tokens > tok.max_tokens, tokens, extra)
 
     def encode_layer_means(
         self, texts: Sequence[str], *, prefix: str = "query: ", batch_size: int = 32

@@ -65,6 +65,15 @@ def test_graph_override_with_the_original_weights_reproduces_the_encoder(tmp_pat
     assert (tmp_path / "same" / ENCODER_FILE).stat().st_mode & 0o044 == 0o044  # readable by a worker user
 
 
+def test_a_branch_with_badly_named_tensors_is_refused() -> None:
+    from resonanz.core.text._e5.build import source_model_path
+    from resonanz.core.text._e5.graph import build_graph
+    from resonanz.core.text._e5.modelfile import read_model_file
+
+    with pytest.raises(ValueError, match="l<layer>.<tensor>"):
+        build_graph(read_model_file(source_model_path()), branch={"q.w": np.zeros((384, 384), np.float32)})
+
+
 def test_fine_tune_learns_and_survives_save_and_load(tmp_path: Path) -> None:
     pytest.importorskip("jax")
     pytest.importorskip("optax")
@@ -268,6 +277,51 @@ def test_fine_tune_errors_are_specific(monkeypatch: Any) -> None:
     monkeypatch.setitem(sys.modules, "optax", None)  # as if the extra were not installed
     with pytest.raises(TextAnalysisError, match=r"pip install 'resonanz\[finetune\]'"):
         fine_tune_classifier(TEXTS, LABELS, layers=1)
+
+
+def test_the_pipeline_reads_the_fine_tuned_embedding_from_a_branch_of_the_shared_pass(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """One encoder pass gives the shared embedding and the classifier's own (the lower layers run once); the
+    results match the classifier running its own encoder; texts over its token cut still go through it."""
+    pytest.importorskip("jax")
+    pytest.importorskip("optax")
+    from resonanz.core.text.base import TextInput
+    from resonanz.core.text.embed import get_embedder
+    from resonanz.core.text.finetune import SHARED_ENCODER_FILE
+    from resonanz.core.text.pipeline import Pipeline, PipelineConfig
+
+    clf = fine_tune_classifier(TEXTS, LABELS, layers=2, epochs=4, batch_size=8, lr=3e-4, max_tokens=24)
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    clf.meta["name"] = "ft"
+    clf.save(tmp_path / "ft")
+    long_text = "Die Lieferung kam nach drei Wochen, der Karton war nass und der Kundenservice hat nie geantwortet, " * 3
+    batch = [TextInput(str(i), t) for i, t in enumerate([*TEXTS, long_text, ""])]
+
+    own = Pipeline(PipelineConfig(classifier="ft", signals=False, share_encoder=False))
+    shared = Pipeline(PipelineConfig(classifier="ft", signals=False))
+    enc, clf2 = shared._shared_encoder()[1], shared.custom  # type: ignore[index]
+    assert (tmp_path / "ft" / SHARED_ENCODER_FILE).is_file()
+    # the shared graph's two outputs: the base embedding, and what the classifier's own encoder gives
+    res = enc.encode_detailed(TEXTS, outputs=["embedding_ft"])
+    base = get_embedder("onnx").encode(TEXTS)
+    assert float(np.min(np.sum(res.vectors * base, axis=1))) >= 0.9999
+    mine = clf2.own_embedding(TEXTS)
+    assert float(np.min(np.sum(res.extra["embedding_ft"] * mine, axis=1))) >= 0.999
+    assert float(np.max(np.sum(res.extra["embedding_ft"] * base, axis=1))) < 0.99  # really the fine-tuned one
+
+    calls: list[list[str]] = []
+    real = clf2._encoder.encode
+    clf2._last = None
+    monkeypatch.setattr(clf2._encoder, "encode", lambda ts, **kw: calls.append(list(ts)) or real(ts, **kw))
+    r_shared, E_shared = shared.analyze_with_embeddings(batch)
+    r_own, E_own = own.analyze_with_embeddings(batch)
+    assert [r.sentiment for r in r_shared] == [r.sentiment for r in r_own]
+    assert np.allclose([r.sentiment_score or 0 for r in r_shared], [r.sentiment_score or 0 for r in r_own], atol=0.02)
+    assert float(np.min(np.sum(E_shared[:-1] * E_own[:-1], axis=1))) >= 0.9999  # the stored embedding is unchanged
+    assert r_shared[-1].sentiment is None and not E_shared[-1].any()
+    # the whole batch went through the shared pass: the classifier's own encoder ran only for the long text
+    assert calls == [[long_text.strip()]]
 
 
 def _has_jax() -> bool:
