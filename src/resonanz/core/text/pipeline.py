@@ -9,6 +9,7 @@ addresses, phone numbers or names.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ import numpy.typing as npt
 
 from resonanz.core.errors import TextAnalysisError
 from resonanz.core.text.base import Scored, TextAnalysis, TextInput, TopicHit
+
+log = logging.getLogger(__name__)
 
 PIPELINE_NAME = "pipeline.feedback.v1"
 _SLUG = re.compile(r"[^a-z0-9_-]+")
@@ -197,7 +200,13 @@ class Pipeline:
 
             clf = next((c for c, _ in self.customs.values() if c.encoder_layers is not None), None)
             ok = clf is not None and isinstance(self.embedder, OnnxEmbedder) and self.embedder.name == ONNX_NAME
-            self._shared = (clf, clf.shared_encoder(self.embedder.threads)) if ok else False
+            self._shared = False
+            if ok:
+                try:  # built next to the classifier on first use when it predates the shared file
+                    self._shared = (clf, clf.shared_encoder(self.embedder.threads))
+                except OSError as exc:  # e.g. a read-only classifier folder: it runs its own encoder as before
+                    log.warning("fine-tuned classifier %s: no shared encoder (%s); it runs its own encoder",
+                                clf.meta.get("name", "?"), exc)
         return self._shared or None
 
     def _encode_with_states(self, texts: list[str], keep: list[bool]) -> tuple[npt.NDArray[np.float32], Any]:

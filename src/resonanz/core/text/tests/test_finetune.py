@@ -323,6 +323,22 @@ def test_the_pipeline_reads_the_fine_tuned_embedding_from_a_branch_of_the_shared
     # the whole batch went through the shared pass: the classifier's own encoder ran only for the long text
     assert calls == [[long_text.strip()]]
 
+    # the shared file cannot be built (a read-only classifier folder): the classifier runs its own encoder
+    import resonanz.core.text.finetune as ft
+
+    (tmp_path / "ft" / SHARED_ENCODER_FILE).unlink()
+    real_build = ft.build_encoder
+
+    def refuse(layers: Any, directory: Path, *, shared: bool = False) -> Path:
+        if shared:
+            raise PermissionError(f"read-only: {directory}")
+        return real_build(layers, directory)
+
+    monkeypatch.setattr(ft, "build_encoder", refuse)
+    fallback = Pipeline(PipelineConfig(classifier="ft", signals=False))
+    r_fb, _ = fallback.analyze_with_embeddings(batch)
+    assert fallback._shared is False and [r.sentiment for r in r_fb] == [r.sentiment for r in r_own]
+
 
 def _has_jax() -> bool:
     try:
