@@ -80,8 +80,10 @@ def build_graph(
     layers twice (a fine-tuned classifier next to the shared embedding in the pipeline)."""
     ov = dict(overrides or {})
     br = dict(branch or {})
-    if not all(k.startswith("l") and k.split(".")[0][1:].isdigit() for k in br):
-        raise ValueError(f"branch tensors must be named l<layer>.<tensor>, got {sorted(br)[:3]}")
+    if not all(k.startswith("l") and k.split(".")[0][1:].isdigit() and int(k.split(".")[0][1:]) < model.layers
+               for k in br):
+        raise ValueError(f"branch tensors must be named l<layer>.<tensor> with layer < {model.layers}, "
+                         f"got {sorted(br)[:3]}")
 
     def f32(name: str, src: Mapping[str, np.ndarray] = ov) -> np.ndarray:
         return np.asarray(src[name], dtype=np.float32) if name in src else model.f32(name)

@@ -70,8 +70,10 @@ def test_a_branch_with_badly_named_tensors_is_refused() -> None:
     from resonanz.core.text._e5.graph import build_graph
     from resonanz.core.text._e5.modelfile import read_model_file
 
-    with pytest.raises(ValueError, match="l<layer>.<tensor>"):
-        build_graph(read_model_file(source_model_path()), branch={"q.w": np.zeros((384, 384), np.float32)})
+    mf = read_model_file(source_model_path())
+    for bad in ("q.w", "l12.q.w"):  # no layer, a layer the encoder does not have
+        with pytest.raises(ValueError, match="l<layer>.<tensor>"):
+            build_graph(mf, branch={bad: np.zeros((384, 384), np.float32)})
 
 
 def test_fine_tune_learns_and_survives_save_and_load(tmp_path: Path) -> None:
