@@ -45,6 +45,7 @@ _ANALYST = _AGENT + [
     "analysis.add_correction",
     "analysis.view_correction",
     "analysis.add_trainedclassifier",
+    "analysis.change_trainedclassifier",
     "analysis.view_trainedclassifier",
     "analysis.delete_topic",
     "analysis.change_topic",

@@ -113,6 +113,12 @@ def active_classifier_names() -> list[str]:
     return [seen[t] for t in sorted(seen)]
 
 
+def pipeline_reset() -> None:
+    """Forget the cached pipeline (after the active heads changed); the next ``pipeline_get`` rebuilds it."""
+    with _pipeline_lock:
+        _pipelines.clear()
+
+
 def pipeline_get() -> Any:
     """The process-wide pipeline for the current taxonomy (rebuilt when the taxonomy changes)."""
     from resonanz.core.text.pipeline import Pipeline, PipelineConfig
@@ -435,53 +441,3 @@ def suggestion_reject(*, suggestion: Any, user: Any) -> None:
     suggestion.status = SuggestionStatus.REJECTED
     suggestion.decided_by = user if getattr(user, "pk", None) else None
     suggestion.save(update_fields=["status", "decided_by"])
-
-
-# ---- training from human labels ---------------------------------------------------------------------------
-MIN_LABELS = 20
-
-
-def classifier_train_from_corrections(*, task: str, user: Any = None, name: str | None = None) -> dict[str, Any]:
-    """Train a head on the latest human label of every corrected feedback item and make it the active model
-    for ``task`` (sentiment or topics). Raises ValueError with a clear reason when there are too few labels."""
-    from resonanz.analysis.models import TrainedClassifier
-    from resonanz.core.text.heads import train_classifier
-    from resonanz.core.text.pipeline import classifier_path
-
-    kind = {"sentiment": CorrectionKind.SENTIMENT, "topics": CorrectionKind.TOPICS}.get(task)
-    if kind is None:
-        raise ValueError("task must be 'sentiment' or 'topics'")
-    latest: dict[int, Any] = {}
-    for fid, value in Correction.objects.filter(kind=kind).order_by("created_at").values_list("feedback_id", "value"):
-        latest[fid] = value
-    if task == "topics":
-        latest = {fid: v for fid, v in latest.items() if v}
-    if len(latest) < MIN_LABELS:
-        raise ValueError(f"only {len(latest)} human {task} labels; at least {MIN_LABELS} are needed to train")
-    classes = {v for vs in latest.values() for v in (vs if isinstance(vs, list) else [vs])}
-    if len(classes) < 2:
-        raise ValueError(f"the human {task} labels use only one class ({', '.join(classes)}); need at least two")
-    ids = sorted(latest)
-    rows = {f.id: f for f in Feedback.objects.filter(id__in=ids).only("id", "title", "text", "text_redacted")}
-    vectors = dict(FeedbackEmbedding.objects.filter(feedback_id__in=ids).values_list("feedback_id", "vector"))
-    texts = [(rows[i].text_redacted or "\n".join(x for x in (rows[i].title, rows[i].text) if x)) for i in ids]
-    missing = [k for k, i in enumerate(ids) if i not in vectors]
-    X = np.zeros((len(ids), 384), dtype=np.float32)
-    for k, i in enumerate(ids):
-        if i in vectors:
-            X[k] = np.frombuffer(bytes(vectors[i]), dtype=np.float16).astype(np.float32)
-    if missing:
-        X[missing] = pipeline_get().embedder.encode([texts[k][:2000] for k in missing])
-    labels = [latest[i] for i in ids]
-    clf = train_classifier(texts, X, labels, task=task, multi_label=(task == "topics"))
-    name = name or f"corrections-{task}"
-    version = (TrainedClassifier.objects.filter(name=name).aggregate(m=Max("version"))["m"] or 0) + 1
-    clf.meta |= {"name": name, "version": version, "source": "corrections", "n_train": len(ids)}
-    path = clf.save(classifier_path(f"{name}-v{version}"))
-    TrainedClassifier.objects.filter(active=True, task=task).update(active=False)  # one active head per task
-    TrainedClassifier.objects.create(
-        name=name, task=task, version=version, path=str(path), n_examples=len(ids), active=True,
-        metrics={"classes": clf.classes}, created_by=user if getattr(user, "pk", None) else None,
-    )
-    _pipelines.clear()
-    return {"name": name, "version": version, "examples": len(ids), "classes": len(clf.classes)}

@@ -42,8 +42,8 @@ def discovery_task(*, job_id: int) -> int:
 
 @task()
 def train_from_corrections_task(*, job_id: int) -> dict[str, object]:
-    """Train a head on the human labels (corrections) and activate it."""
-    from resonanz.analysis.services import classifier_train_from_corrections
+    """Train a head on the human labels (corrections); it is activated when it measures at least as well."""
+    from resonanz.analysis.training import classifier_train_from_corrections
     from resonanz.jobs.models import Job
     from resonanz.jobs.services import job_fail, job_finish, job_start
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("quality/", views.quality, name="quality"),
     path("quality/run/", views.run_pending, name="run_pending"),
     path("quality/train/", views.train, name="train"),
+    path("quality/activate/", views.activate, name="activate"),
     path("taxonomy/", views.taxonomy, name="taxonomy"),
     path("taxonomy/<int:pk>/", views.topic_edit, name="topic_edit"),
     path("discovery/", views.discovery, name="discovery"),

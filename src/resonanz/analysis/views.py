@@ -55,6 +55,8 @@ def quality(request: HttpRequest) -> HttpResponse:
         "classifiers": TrainedClassifier.objects.all()[:20],
         "pending": Feedback.objects.filter(analysis__isnull=True).count(),
         "can_train": request.user.has_perm("analysis.add_trainedclassifier"),
+        "can_activate": request.user.has_perm("analysis.change_trainedclassifier"),
+        "trained_on_labels": TrainedClassifier.objects.filter(active=True, metrics__has_key="cv_score").exists(),
     })
 
 
@@ -80,6 +82,26 @@ def train(request: HttpRequest) -> HttpResponse:
 
     transaction.on_commit(lambda: train_from_corrections_task.enqueue(job_id=job.pk))
     return redirect("jobs:detail", job.pk)
+
+
+@require_POST
+@permission_required("analysis.change_trainedclassifier", raise_exception=True)
+def activate(request: HttpRequest) -> HttpResponse:
+    """Make a trained head the active one of its task, or (empty ``classifier``) go back to the shipped model."""
+    from resonanz.analysis.models import TrainedClassifier
+    from resonanz.analysis.training import classifier_activate
+
+    task = request.POST.get("task", "")
+    pk = request.POST.get("classifier", "")
+    classifier = get_object_or_404(TrainedClassifier, pk=int(pk)) if pk.isdigit() else None
+    if pk and classifier is None:
+        return HttpResponseBadRequest("classifier must be an id")
+    try:
+        job_id = classifier_activate(task=task, classifier=classifier, user=request.user)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(request, _("Modell aktiviert.") if classifier else _("Mitgeliefertes Modell wieder aktiv."))
+    return redirect("jobs:detail", job_id) if job_id else redirect("analysis:quality")
 
 
 @permission_required("analysis.view_topic", raise_exception=True)

@@ -234,7 +234,13 @@ def train(
     ),
     from_corrections: bool = typer.Option(
         False, "--from-corrections",
-        help="Train on the analysts' corrections stored in the Resonanz database and make the model active.",
+        help="Train on the analysts' corrections stored in the Resonanz database (plus up to 1,000 items "
+             "labelled by the current model, so that corrections made where the model was wrong do not skew the "
+             "head) and make it active when it measures at least as well as the model did on those labels.",
+    ),
+    activate: bool | None = typer.Option(
+        None, "--activate/--no-activate",
+        help="With --from-corrections: activate the new model regardless of the check (or never).",
     ),
     fine_tune_layers: int = typer.Option(
         0, "--fine-tune-layers", min=0, max=12,
@@ -263,10 +269,10 @@ def train(
         from resonanz.cli.django_setup import setup_django
 
         setup_django()
-        from resonanz.analysis.services import classifier_train_from_corrections
+        from resonanz.analysis.training import classifier_train_from_corrections
 
         try:
-            info = classifier_train_from_corrections(task=task, name=name)
+            info = classifier_train_from_corrections(task=task, name=name, activate=activate)
         except ValueError as exc:
             _fail(str(exc))
         typer.echo(json.dumps(info, ensure_ascii=False))

@@ -81,7 +81,8 @@ def test_default_taxonomy_is_seeded_once_and_exported_parents_first() -> None:
 
 def test_training_from_corrections_needs_enough_labels_then_activates_a_model(tmp_path, monkeypatch) -> None:
     from resonanz.analysis.models import TrainedClassifier
-    from resonanz.analysis.services import classifier_train_from_corrections, pipeline_get
+    from resonanz.analysis.services import pipeline_get
+    from resonanz.analysis.training import classifier_train_from_corrections
 
     monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
     user, _ = user_create(username="trainer", role="analyst")
@@ -94,7 +95,8 @@ def test_training_from_corrections_needs_enough_labels_then_activates_a_model(tm
     for f in items:
         correction_create(feedback=f, kind="sentiment", value="positive" if "super" in f.text else "negative", user=user)
     info = classifier_train_from_corrections(task="sentiment")
-    assert info["examples"] == 24 and info["version"] == 1
+    assert info["examples"] == 24 and info["version"] == 1 and info["background"] == 0  # every item is labelled
+    assert info["cv_score"] == 1.0 and info["active"] is True
     active = TrainedClassifier.objects.get(active=True)
     assert active.task == "sentiment" and active.n_examples == 24
     assert pipeline_get().components()["sentiment"].startswith("sentiment.custom-corrections-sentiment")
@@ -109,3 +111,40 @@ def test_training_from_corrections_needs_enough_labels_then_activates_a_model(tm
     comps = pipeline_get().components()
     assert comps["sentiment"].startswith("sentiment.custom-corrections-sentiment-v2")
     assert comps["topics"].startswith("topics.custom-corrections-topics-v1")
+
+
+def test_training_mixes_in_model_labelled_feedback_and_activation_is_checked(tmp_path, monkeypatch) -> None:
+    """Corrections where the model was wrong plus other analysed feedback with the model's labels; a model
+    forced inactive stays inactive; going back to the shipped model re-analyses the stored feedback."""
+    from resonanz.analysis.models import TrainedClassifier
+    from resonanz.analysis.services import pipeline_get
+    from resonanz.analysis.training import classifier_activate, classifier_train_from_corrections
+    from resonanz.jobs.models import Job
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    user, _ = user_create(username="trainer2", role="analyst")
+    good = [_fb(300 + i, f"Alles super, sehr zufrieden mit Bestellung {i}") for i in range(15)]
+    bad = [_fb(400 + i, f"Katastrophe, nie wieder bestelle ich {i}") for i in range(15)]
+    other = [_fb(500 + i, f"Die Lieferung war pünktlich, danke ({i})") for i in range(10)]
+    feedback_analyze(feedback_ids=[f.id for f in good + bad + other])
+    # the analyst says the "Katastrophe" texts are neutral (an in-house joke): the model said negative
+    for f in good:
+        correction_create(feedback=f, kind="sentiment", value="positive", user=user)
+    for f in bad:
+        correction_create(feedback=f, kind="sentiment", value="neutral", user=user)
+    info = classifier_train_from_corrections(task="sentiment", activate=False)
+    assert info["examples"] == 30 and info["background"] == 10 and info["active"] is False
+    tc = TrainedClassifier.objects.get(version=info["version"], name="corrections-sentiment")
+    assert not tc.active and tc.metrics["n_background"] == 10 and tc.metrics["before_score"] is not None
+    assert tc.metrics["before_score"] < tc.metrics["cv_score"]  # the model said negative; the head learnt neutral
+    assert not pipeline_get().components()["sentiment"].startswith("sentiment.custom")
+
+    jobs_before = Job.objects.count()
+    classifier_activate(task="sentiment", classifier=tc, user=user)
+    assert pipeline_get().components()["sentiment"].startswith("sentiment.custom-corrections-sentiment")
+    assert Job.objects.count() == jobs_before + 1  # the stored feedback is re-analysed with the new head
+    with pytest.raises(ValueError, match="is a sentiment model, not topics"):
+        classifier_activate(task="topics", classifier=tc)
+    classifier_activate(task="sentiment", classifier=None)
+    assert not TrainedClassifier.objects.filter(active=True).exists()
+    assert not pipeline_get().components()["sentiment"].startswith("sentiment.custom")

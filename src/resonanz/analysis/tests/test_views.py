@@ -141,3 +141,32 @@ def test_semantic_search_finds_english_feedback_for_a_german_query() -> None:
     assert resp.status_code == 200
     top3 = [r["feedback"].pk for r in resp.context["results"][:3]]
     assert late.pk in top3
+
+
+def test_trained_models_can_be_activated_and_switched_back_only_with_the_permission(tmp_path, monkeypatch) -> None:
+    from resonanz.analysis.models import TrainedClassifier
+    from resonanz.jobs.models import Job
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    fb = _fb(20, "Alles gut <script>alert(1)</script>")
+    feedback_analyze(feedback_ids=[fb.pk])
+    tc = TrainedClassifier.objects.create(
+        name="corrections-sentiment", task="sentiment", version=3, path=str(tmp_path / "x"), n_examples=40,
+        metrics={"cv_score": 0.61, "before_score": 0.72, "agreement": 0.9, "n_background": 900,
+                 "reason": "cross-validated 0.610 < 0.720 <b>x</b>"})
+    viewer, analyst = _client("viewer"), _client("analyst")
+    page = analyst.get(reverse("analysis:quality"))
+    assert b'data-testid="trained-models"' in page.content and "0,610" in page.content.decode()
+    assert "schlechter als das Modell vorher" in page.content.decode()
+    assert viewer.post(reverse("analysis:activate"), {"task": "sentiment", "classifier": tc.pk}).status_code == 403
+    assert analyst.post(reverse("analysis:activate"), {"task": "topics", "classifier": tc.pk}).status_code == 400
+    assert analyst.post(reverse("analysis:activate"), {"task": "sentiment", "classifier": "x"}).status_code == 400
+    n_jobs = Job.objects.count()
+    resp = analyst.post(reverse("analysis:activate"), {"task": "sentiment", "classifier": tc.pk})
+    assert resp.status_code == 302 and "/jobs/" in resp["Location"] and Job.objects.count() == n_jobs + 1
+    tc.refresh_from_db()
+    assert tc.active
+    assert b'data-testid="in-sample-note"' in analyst.get(reverse("analysis:quality")).content
+    analyst.post(reverse("analysis:activate"), {"task": "sentiment"})  # back to the shipped model
+    tc.refresh_from_db()
+    assert not tc.active

@@ -241,3 +241,35 @@ def test_input_encodings_cp1252_is_read_and_broken_utf8_names_the_row(app: typer
     assert bad.exit_code == 2 and "save it as UTF-8" in bad.output
     near = int(re.search(r"cannot decode the file as utf-8-sig near row (\d+)", bad.output).group(1))  # type: ignore[union-attr]
     assert 7000 < near <= 8002
+
+
+@pytest.mark.django_db
+def test_train_from_corrections_reports_the_check_and_obeys_no_activate(app: typer.Typer) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from resonanz.accounts.services import user_create
+    from resonanz.analysis.models import TrainedClassifier
+    from resonanz.analysis.services import correction_create, feedback_analyze
+    from resonanz.feedback.models import Feedback, FeedbackSource
+
+    too_few = CliRunner().invoke(app, ["classifier", "train", "--from-corrections", "--task", "sentiment"])
+    assert too_few.exit_code == 2 and "only 0 human sentiment labels" in too_few.output
+    src = FeedbackSource.objects.get(code="web_form")
+    items = [Feedback.objects.create(source=src, received_at=timezone.make_aware(datetime(2026, 5, 1)),
+                                     text=f"{'Alles super, danke' if i % 2 else 'Furchtbar, nie wieder'} ({i})",
+                                     dedupe_key=f"cli:{i}") for i in range(24)]
+    feedback_analyze(feedback_ids=[f.id for f in items])
+    user, _ = user_create(username="cli-analyst", role="analyst")
+    for f in items:
+        correction_create(feedback=f, kind="sentiment", value="positive" if "super" in f.text else "negative",
+                          user=user)
+    out = json.loads(_run(app, ["classifier", "train", "--from-corrections", "--task", "sentiment",
+                                "--no-activate"]).stdout)
+    assert out["examples"] == 24 and out["active"] is False and 0.0 <= out["cv_score"] <= 1.0
+    assert set(out) >= {"before_score", "agreement", "background", "reason"}
+    assert not TrainedClassifier.objects.filter(active=True).exists()
+    out = json.loads(_run(app, ["classifier", "train", "--from-corrections", "--task", "sentiment",
+                                "--activate"]).stdout)
+    assert out["active"] is True and TrainedClassifier.objects.get(active=True).version == 2
