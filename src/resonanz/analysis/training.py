@@ -124,9 +124,13 @@ def classifier_train_from_corrections(
         )
         if make_active:
             classifier_activate(task=task, classifier=tc, user=user)
-    return {"name": name, "version": version, "examples": len(ids), "background": len(bg_ids),
-            "classes": len(clf.classes), "cv_score": result.cv_score, "before_score": result.before_score,
-            "agreement": result.agreement, "active": make_active, "reason": result.reason}
+    def r3(v: float | None) -> float | None:
+        return None if v is None else round(v, 3)
+
+    return {"name": name, "version": version, "examples": len(ids), "background": result.n_background,
+            "background_left_out": result.n_contradicted, "classes": len(clf.classes),
+            "cv_score": r3(result.cv_score), "before_score": r3(result.before_score),
+            "agreement": r3(result.agreement), "active": make_active, "reason": result.reason}
 
 
 @transaction.atomic
