@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from resonanz.core.errors import TextAnalysisError
+from resonanz.core.text.evaluation import classification_metrics
 from resonanz.core.text.heads import TextClassifier, train_classifier
 
 Label = str | list[str]
@@ -88,13 +89,8 @@ def label_score(gold: Sequence[Label], pred: Sequence[Label | None], *, multi_la
     """Accuracy (single label) or micro-F1 of the label sets (multi label); None for no items."""
     if not gold:
         return None
-    if not multi_label:
-        return float(np.mean([_as_set(g) == _as_set(p) for g, p in zip(gold, pred, strict=True)]))
-    tp = fp = fn = 0
-    for g, p in zip(gold, pred, strict=True):
-        gs, ps = _as_set(g), _as_set(p)
-        tp, fp, fn = tp + len(gs & ps), fp + len(ps - gs), fn + len(gs - ps)
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    m = classification_metrics([sorted(_as_set(g)) for g in gold], [sorted(_as_set(p)) for p in pred])
+    return float(m["micro_f1"] if multi_label else m["accuracy"])
 
 
 def _fit(texts: list[str], X: npt.NDArray[Any], labels: list[Label], *, task: str, multi_label: bool,
