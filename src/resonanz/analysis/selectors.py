@@ -78,6 +78,34 @@ def suggestion_list(*, status: str = "open") -> QuerySet[TopicSuggestion]:
     return TopicSuggestion.objects.filter(status=status).order_by("-size", "-id")
 
 
+# ---- labels for training heads -------------------------------------------------------------------------
+def human_labels(*, kind: str) -> dict[int, tuple[Any, Any]]:
+    """Latest human label per item of one correction kind: ``{feedback_id: (value, model label then)}``;
+    empty topic sets are left out."""
+    latest: dict[int, tuple[Any, Any]] = {}
+    for fid, value, prev in Correction.objects.filter(kind=kind).order_by("created_at", "id").values_list(
+            "feedback_id", "value", "previous"):
+        latest[fid] = (value, prev)
+    return {fid: v for fid, v in latest.items() if v[0]} if kind == CorrectionKind.TOPICS else latest
+
+
+def model_labels_sample(*, kind: str, exclude: set[int], limit: int, seed: int = 0) -> dict[int, Any]:
+    """The current model's label (sentiment, or sorted topic keys) of a random sample of up to ``limit``
+    analysed items outside ``exclude`` (items with no sentiment / no topic are not candidates)."""
+    if kind == CorrectionKind.TOPICS:
+        candidates = FeedbackTopic.objects.values_list("feedback_id", flat=True).distinct()
+    else:
+        candidates = FeedbackAnalysis.objects.exclude(sentiment="").values_list("feedback_id", flat=True)
+    ids = np.array([i for i in candidates if i not in exclude], dtype=np.int64)
+    pick = sorted(int(i) for i in np.random.default_rng(seed).permutation(ids)[:limit])
+    if kind != CorrectionKind.TOPICS:
+        return dict(FeedbackAnalysis.objects.filter(feedback_id__in=pick).values_list("feedback_id", "sentiment"))
+    out: dict[int, list[str]] = defaultdict(list)
+    for fid, key in FeedbackTopic.objects.filter(feedback_id__in=pick).values_list("feedback_id", "topic__key"):
+        out[fid].append(key)
+    return {fid: sorted(v) for fid, v in out.items()}
+
+
 # ---- quality against human labels -------------------------------------------------------------------------
 @dataclass
 class QualityRow:

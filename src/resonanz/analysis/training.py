@@ -16,14 +16,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from resonanz.analysis.models import (
-    Correction,
-    CorrectionKind,
-    FeedbackAnalysis,
-    FeedbackEmbedding,
-    FeedbackTopic,
-    TrainedClassifier,
-)
+from resonanz.analysis import selectors
+from resonanz.analysis.models import CorrectionKind, FeedbackAnalysis, FeedbackEmbedding, TrainedClassifier
 from resonanz.feedback.models import Feedback
 
 MIN_LABELS = 20
@@ -52,33 +46,6 @@ def _texts_and_vectors(ids: list[int]) -> tuple[list[str], np.ndarray]:
     return texts, X
 
 
-def human_labels(task: str) -> dict[int, tuple[Any, Any]]:
-    """Latest human label per item for the task: ``{feedback_id: (value, model label at that time)}``."""
-    latest: dict[int, tuple[Any, Any]] = {}
-    for fid, value, prev in Correction.objects.filter(kind=TASKS[task]).order_by("created_at", "id").values_list(
-            "feedback_id", "value", "previous"):
-        latest[fid] = (value, prev)
-    if task == "topics":
-        latest = {fid: v for fid, v in latest.items() if v[0]}
-    return latest
-
-
-def background_labels(task: str, *, exclude: set[int], limit: int = BACKGROUND_MAX, seed: int = 0) -> dict[int, Any]:
-    """A random sample of analysed items without a human label, with the current model's label."""
-    rng = np.random.default_rng(seed)
-    if task == "sentiment":
-        ids = [i for i in FeedbackAnalysis.objects.exclude(sentiment="").values_list("feedback_id", flat=True)
-               if i not in exclude]
-        pick = sorted(int(i) for i in rng.permutation(np.array(ids, dtype=np.int64))[:limit]) if ids else []
-        return dict(FeedbackAnalysis.objects.filter(feedback_id__in=pick).values_list("feedback_id", "sentiment"))
-    ids = [i for i in FeedbackTopic.objects.values_list("feedback_id", flat=True).distinct() if i not in exclude]
-    pick = sorted(int(i) for i in rng.permutation(np.array(ids, dtype=np.int64))[:limit]) if ids else []
-    out: dict[int, list[str]] = {}
-    for fid, key in FeedbackTopic.objects.filter(feedback_id__in=pick).values_list("feedback_id", "topic__key"):
-        out.setdefault(fid, []).append(key)
-    return {fid: sorted(v) for fid, v in out.items()}
-
-
 def classifier_train_from_corrections(
     *, task: str, user: Any = None, name: str | None = None, activate: bool | None = None,
     background: int = BACKGROUND_MAX,
@@ -93,7 +60,7 @@ def classifier_train_from_corrections(
 
     if task not in TASKS:
         raise ValueError("task must be 'sentiment' or 'topics'")
-    human = human_labels(task)
+    human = selectors.human_labels(kind=TASKS[task])
     if len(human) < MIN_LABELS:
         raise ValueError(f"only {len(human)} human {task} labels; at least {MIN_LABELS} are needed to train")
     classes = {v for value, _ in human.values() for v in (value if isinstance(value, list) else [value])}
@@ -101,7 +68,7 @@ def classifier_train_from_corrections(
         raise ValueError(f"the human {task} labels use only one class ({', '.join(classes)}); need at least two")
     ids = sorted(human)
     texts, X = _texts_and_vectors(ids)
-    bg = background_labels(task, exclude=set(ids), limit=background) if background > 0 else {}
+    bg = selectors.model_labels_sample(kind=TASKS[task], exclude=set(ids), limit=background) if background > 0 else {}
     bg_ids = sorted(bg)
     bg_texts, bg_X = _texts_and_vectors(bg_ids) if bg_ids else ([], np.zeros((0, 384), dtype=np.float32))
     try:
@@ -114,7 +81,7 @@ def classifier_train_from_corrections(
     name = name or f"corrections-{task}"
     version = (TrainedClassifier.objects.filter(name=name).aggregate(m=Max("version"))["m"] or 0) + 1
     clf.meta |= {"name": name, "version": version, "source": "corrections", "n_train": len(ids),
-                 "n_background": len(bg_ids)}
+                 "n_background": result.n_background}
     path = clf.save(classifier_path(f"{name}-v{version}"))
     make_active = result.recommend if activate is None else activate
     with transaction.atomic():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -149,3 +150,21 @@ def test_training_mixes_in_model_labelled_feedback_and_activation_is_checked(tmp
     classifier_activate(task="sentiment", classifier=None)
     assert not TrainedClassifier.objects.filter(active=True).exists()
     assert not pipeline_get().components()["sentiment"].startswith("sentiment.custom")
+
+
+def test_training_takes_huge_and_hostile_corrected_texts(tmp_path, monkeypatch) -> None:
+    from resonanz.analysis.training import TEXT_CUT, _texts_and_vectors, classifier_train_from_corrections
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    user, _ = user_create(username="trainer3", role="analyst")
+    hostile = "<script>alert(1)</script> =HYPERLINK(\"http://x\") \x00\ufffd Lieferung kaputt! " * 20_000  # ~1.3 MB
+    items = [_fb(600, hostile)] + [_fb(601 + i, f"{'Top Service' if i % 2 else 'Ganz schlecht'} Nr. {i}")
+                                   for i in range(21)]
+    feedback_analyze(feedback_ids=[f.id for f in items])
+    for f in items:
+        correction_create(feedback=f, kind="sentiment", value="positive" if "Top" in f.text else "negative",
+                          user=user)
+    texts, X = _texts_and_vectors([items[0].id])
+    assert len(texts[0]) <= TEXT_CUT and X.shape == (1, 384) and np.isfinite(X).all()
+    info = classifier_train_from_corrections(task="sentiment", activate=False)
+    assert info["examples"] == 22 and info["cv_score"] is not None
