@@ -56,7 +56,12 @@ class TableReader:
     _closers: list[Any] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        return self._rows
+        """The data rows. NUL characters are removed from every cell: they carry no meaning in text, are
+        usually debris of a wrong encoding or a binary export, and PostgreSQL cannot store them."""
+        for n, cells in self._rows:
+            if any("\x00" in c for c in cells):
+                cells = [c.replace("\x00", "") for c in cells]
+            yield n, cells
 
     @property
     def bytes_read(self) -> int:
@@ -105,6 +110,9 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    bom_less = _utf16_without_bom(sample)
+    if bom_less:
+        return bom_less
     try:
         codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=complete)
         return "utf-8"
@@ -115,6 +123,24 @@ def detect_encoding(sample: bytes, *, complete: bool) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 without a byte-order mark (some exports write it): mostly-ASCII text then has a NUL byte in
+    every second position. Returns ``utf-16-le`` / ``utf-16-be`` when the sample looks like that."""
+    pairs = len(sample) // 2
+    if pairs < 2 or sample.count(0) < pairs // 2:
+        return None
+    odd, even = sample[1:2 * pairs:2].count(0), sample[0:2 * pairs:2].count(0)
+    encoding = "utf-16-le" if odd >= 0.6 * pairs and even <= 0.05 * pairs else (
+        "utf-16-be" if even >= 0.6 * pairs and odd <= 0.05 * pairs else None)
+    if encoding is None:
+        return None
+    try:
+        codecs.getincrementaldecoder(encoding)("strict").decode(sample[:2 * pairs], final=False)
+    except UnicodeDecodeError:
+        return None
+    return encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -160,7 +186,7 @@ def cell_text(value: Any) -> str:
 
 
 def _check_header(header: list[str]) -> list[str]:
-    cleaned = [(h or "").strip().lstrip("\ufeff") for h in header]
+    cleaned = [(h or "").replace("\x00", "").strip().lstrip("\ufeff") for h in header]
     if not any(cleaned):
         raise file_error(E_EMPTY_FILE, "the file has no header line (first row is empty)", row=1)
     cleaned = [h or f"column_{i + 1}" for i, h in enumerate(cleaned)]

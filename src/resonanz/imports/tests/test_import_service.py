@@ -247,6 +247,26 @@ def test_hostile_text_is_stored_verbatim(write):
     assert Feedback.objects.get().text == hostile
 
 
+def test_nul_bytes_in_cells_are_dropped_so_every_database_stores_the_row(write, customers):
+    # PostgreSQL refuses NUL in text columns: before the reader dropped them, this import crashed there.
+    feedback = write("fb.csv", FEEDBACK_HEADER + "A1;K1;23.11.2026;Gut\x00 und \x00schnell;9;;Lieferung\n")
+    result = import_file(path=feedback, kind="feedback")
+    assert result.ok, result.errors
+    assert Feedback.objects.get().text == "Gut und schnell"
+    people = write("c.jsonl", '{"Kundennummer": "K9", "Name": "Zo\\u0000e"}\n')
+    assert import_file(path=people, kind="customers").ok
+    assert Customer.objects.get(external_id="K9").name == "Zoe"
+
+
+def test_utf16_export_without_byte_order_mark_imports(write, customers):
+    path = write("fb.csv", FEEDBACK_HEADER + "A1;K1;23.11.2026;Größe passt, Lieferung schnell;9;;Lieferung\n",
+                 encoding="utf-16-le")
+    result = import_file(path=path, kind="feedback")
+    assert result.ok, result.errors
+    assert result.encoding == "utf-16-le"
+    assert Feedback.objects.get().text == "Größe passt, Lieferung schnell"
+
+
 def test_dry_run_counts_but_writes_nothing(write, customers):
     result = import_file(path=write("f.csv", FEEDBACK_HEADER + "A1;K1;23.11.2026;gut;9;;\n"), kind="feedback",
                          dry_run=True)

@@ -53,6 +53,35 @@ def test_utf8_bom_is_removed_from_the_header(tmp_path):
         assert t.header == ["id", "Kommentar"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_detected(tmp_path, encoding):
+    p = tmp_path / "f.csv"
+    p.write_bytes("Name;Kommentar\nMüller;Größe passt 👍\nZoë;ok\n".encode(encoding))
+    with open_table(p) as t:
+        assert t.info.encoding == encoding
+        assert t.header == ["Name", "Kommentar"]
+        assert rows(t) == [(2, ["Müller", "Größe passt 👍"]), (3, ["Zoë", "ok"])]
+
+
+def test_a_few_nul_bytes_do_not_make_a_file_utf16(tmp_path):
+    p = tmp_path / "f.csv"
+    p.write_bytes(b"Name;Kommentar\nM\x00ller;gut\x00\nA;b\n")
+    with open_table(p) as t:
+        assert t.info.encoding == "utf-8"
+
+
+@pytest.mark.parametrize("suffix,content", [
+    ("csv", "Na\x00me;Kommentar\nA;gut\x00 und\x00 schnell\n"),
+    ("jsonl", '{"Na\\u0000me": "A", "Kommentar": "gut\\u0000 und\\u0000 schnell"}\n'),
+])
+def test_nul_characters_are_removed_from_header_and_cells(tmp_path, suffix, content):
+    p = tmp_path / f"f.{suffix}"
+    p.write_bytes(content.encode())
+    with open_table(p) as t:
+        assert t.header == ["Name", "Kommentar"]
+        assert rows(t) == [(2 if suffix == "csv" else 1, ["A", "gut und schnell"])]
+
+
 def test_wrong_explicit_encoding_is_a_coded_error(tmp_path):
     p = tmp_path / "f.csv"
     p.write_bytes("a;b\nMüller;1\n".encode("cp1252"))
