@@ -7,6 +7,7 @@ model rows of a feedback item, never a ``Correction``. Every model row names the
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +18,19 @@ class TopicOrigin(models.TextChoices):
     DISCOVERED = "discovered", _("aus Themenvorschlag")
 
 
+validate_topic_key = RegexValidator(
+    r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\Z",
+    _("Schlüssel: Buchstaben, Ziffern, _ und -, Unterthemen mit Punkt getrennt (z. B. delivery.delay)."),
+)
+
+
 class Topic(models.Model):
     """A node of the hierarchical, editable topic taxonomy (bilingual names, descriptions and examples).
 
     Merging a topic sets ``merged_into``; its assignments move to the target and it stops being offered.
     """
 
-    key = models.SlugField(max_length=64, unique=True)
+    key = models.CharField(max_length=128, unique=True, validators=[validate_topic_key])  # dotted below a parent
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     name_de = models.CharField(_("Name (deutsch)"), max_length=128)
     name_en = models.CharField(_("Name (englisch)"), max_length=128)

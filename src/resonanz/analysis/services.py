@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -303,11 +304,39 @@ def topic_save(*, topic: Topic | None = None, **fields: Any) -> Topic:
     topic = topic or Topic(origin=TopicOrigin.USER)
     for name, value in fields.items():
         setattr(topic, name, value)
-    if topic.parent_id and topic.pk and topic.parent_id == topic.pk:
-        raise ValueError("a topic cannot be its own parent")
-    topic.full_clean()
+    if topic.parent_id and topic.pk and (topic.parent_id == topic.pk or topic.pk in _ancestor_ids(topic.parent)):
+        raise ValueError("a topic cannot be placed below itself or one of its sub-topics")
+    try:
+        topic.full_clean()
+    except ValidationError as exc:
+        raise ValueError("; ".join(f"{f}: {' '.join(m)}" for f, m in exc.message_dict.items())) from exc
     topic.save()
     return topic
+
+
+def _ancestor_ids(topic: Topic | None) -> set[int]:
+    seen: set[int] = set()
+    while topic is not None and topic.pk not in seen:
+        seen.add(topic.pk)
+        topic = topic.parent
+    return seen
+
+
+def topic_key_for(*, name: str, parent: Topic | None) -> str:
+    """A new, unused key for a topic called ``name`` (preferably its English name): the name as a slug, below
+    the parent's key (``delivery.parcel_service``), numbered when taken. Raises ValueError when the name has no
+    letters or digits to make a key from."""
+    from django.utils.text import slugify
+
+    base = slugify(name).replace("-", "_")[:40].strip("_")
+    if not base:
+        raise ValueError(f"cannot make a topic key from the name {name!r}: it needs letters or digits")
+    base = f"{parent.key}.{base}" if parent else base
+    base = base[:120]
+    key, n = base, 2
+    while Topic.objects.filter(key=key).exists():
+        key, n = f"{base}_{n}", n + 1
+    return key
 
 
 @transaction.atomic
@@ -333,18 +362,12 @@ def topic_merge(*, source: Topic, target: Topic) -> int:
 def topic_split(*, topic: Topic, names: list[tuple[str, str]]) -> list[Topic]:
     """Split a topic into sub-topics (German and English name each) under it; the parent stays as the
     umbrella. The next analysis run assigns texts to the new sub-topics."""
-    from django.utils.text import slugify
-
     if len(names) < 2:
         raise ValueError("a split needs at least two new topics")
     created = []
     for de, en in names:
-        base = f"{topic.key}.{slugify(en or de).replace('-', '_')}"
-        key, n = base, 2
-        while Topic.objects.filter(key=key).exists():
-            key, n = f"{base}_{n}", n + 1
         created.append(Topic.objects.create(
-            key=key, parent=topic, name_de=de, name_en=en or de, origin=TopicOrigin.USER, position=topic.position,
+            key=topic_key_for(name=en or de, parent=topic), parent=topic, name_de=de, name_en=en or de, origin=TopicOrigin.USER, position=topic.position,
             description_de=de, description_en=en or de,
         ))
     return created
@@ -391,15 +414,12 @@ def discovery_run(*, days: int | None = 365, max_items: int = 20_000, min_size: 
 @transaction.atomic
 def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: Topic | None, user: Any) -> Topic:
     """Turn a suggestion into a topic (its quotes become examples) and assign its members to it."""
-    from django.utils.text import slugify
-
     from resonanz.analysis.models import SuggestionStatus
 
-    base = slugify(name_en or name_de).replace("-", "_") or "topic"
-    key = f"{parent.key}.{base}" if parent else base
-    n, final = 2, key
-    while Topic.objects.filter(key=final).exists():
-        final, n = f"{key}_{n}", n + 1
+    try:
+        final = topic_key_for(name=name_en or name_de, parent=parent)
+    except ValueError:
+        final = topic_key_for(name=f"topic {suggestion.pk}", parent=parent)
     examples = [q["text"][:300] for q in suggestion.quotes]
     topic = Topic.objects.create(
         key=final, parent=parent, name_de=name_de, name_en=name_en or name_de, origin=TopicOrigin.DISCOVERED,

@@ -112,16 +112,13 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("analysis.add_topic"):
             return HttpResponse(status=403)
         if form.is_valid():
-            from django.utils.text import slugify
-
             data = form.cleaned_data
-            key = slugify(data["name_en"]).replace("-", "_")
-            if data["parent"]:
-                key = f"{data['parent'].key}.{key}"
-            if Topic.objects.filter(key=key).exists():
-                form.add_error("name_en", _("Ein Thema mit diesem Schlüssel gibt es schon."))
-            else:
+            try:
+                key = services.topic_key_for(name=data["name_en"] or data["name_de"], parent=data["parent"])
                 services.topic_save(key=key, **data)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
                 messages.success(request, _("Thema angelegt."))
                 return redirect("analysis:taxonomy")
     return render(request, "analysis/taxonomy.html", {

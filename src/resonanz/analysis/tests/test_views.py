@@ -92,6 +92,37 @@ def test_taxonomy_create_merge_and_split() -> None:
     assert set(Topic.objects.filter(parent=delivery, origin="user").values_list("name_en", flat=True)) >= {"Carrier", "Delivery time"}
 
 
+def test_sub_topics_can_be_created_and_edited_in_the_editor() -> None:
+    # dotted keys below a parent used to fail the model's slug validation: a 500 on create and on edit
+    topics_ensure_default()
+    analyst = _client("analyst")
+    delivery = Topic.objects.get(key="delivery")
+    resp = analyst.post(reverse("analysis:taxonomy"), {"name_de": "Paketdienst", "name_en": "Parcel service",
+                                                       "parent": delivery.pk})
+    assert resp.status_code == 302
+    sub = Topic.objects.get(key="delivery.parcel_service")
+    assert sub.parent == delivery
+    again = analyst.post(reverse("analysis:taxonomy"), {"name_de": "Paketdienst", "name_en": "Parcel service",
+                                                        "parent": delivery.pk})
+    assert again.status_code == 302 and Topic.objects.filter(key="delivery.parcel_service_2").exists()
+    edit = analyst.post(reverse("analysis:topic_edit", args=[sub.pk]),
+                        {"action": "save", "name_de": "Paketdienstleister", "name_en": "Parcel service",
+                         "parent": delivery.pk})
+    assert edit.status_code == 302
+    sub.refresh_from_db()
+    assert sub.name_de == "Paketdienstleister"
+    # a name without letters or digits gets a clear form error, not a crash
+    bad = analyst.post(reverse("analysis:taxonomy"), {"name_de": "???", "name_en": "!!!"})
+    assert bad.status_code == 200 and "letters or digits" in bad.content.decode()
+    # no cycles: the parent cannot become a child of its own sub-topic
+    cycle = analyst.post(reverse("analysis:topic_edit", args=[delivery.pk]),
+                         {"action": "save", "name_de": delivery.name_de, "name_en": delivery.name_en,
+                          "parent": sub.pk})
+    assert cycle.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.parent is None
+
+
 def test_discovery_suggestion_can_be_accepted_as_a_topic() -> None:
     topics_ensure_default()
     fbs = [_fb(10 + i, f"Text {i}") for i in range(3)]
