@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -28,9 +29,12 @@ from resonanz.analysis.models import (
     Topic,
     TopicOrigin,
 )
+from resonanz.core.text.signals import INTENTS
 from resonanz.feedback.models import Feedback
 
 BATCH = 64
+SENTIMENTS = ("negative", "neutral", "positive")
+LANGUAGE_CODE = re.compile(r"^([a-z]{2,3}|other)\Z")
 _pipelines: dict[str, Any] = {}
 _pipeline_lock = threading.Lock()
 
@@ -261,6 +265,28 @@ def analysis_enqueue(*, feedback_ids: Iterable[int] | None = None, user: Any = N
     return first
 
 
+def analysis_enqueue_pending(*, user: Any = None) -> int | None:
+    """Make sure feedback without an analysis gets one soon: enqueue one "analyse everything pending" job
+    unless such a job is still waiting (bursts of single items, e.g. webhooks, share one job). Returns the
+    job id, or None when a waiting job already covers it."""
+    from resonanz.jobs.models import Job, JobStatus
+
+    waiting = Job.objects.filter(kind="analysis", status=JobStatus.QUEUED).exclude(params__has_key="feedback_ids")
+    if waiting.exists():
+        return None
+    return analysis_enqueue(user=user, label="Textanalyse: neues Feedback")
+
+
+def discovery_enqueue(*, user: Any = None, label: str = "") -> Any:
+    """Create the job for topic discovery and enqueue it on commit."""
+    from resonanz.analysis.tasks import discovery_task
+    from resonanz.jobs.services import job_create
+
+    job = job_create(kind="discovery", label=label or "Themenvorschläge suchen", user=user)
+    transaction.on_commit(lambda: discovery_task.enqueue(job_id=job.pk))
+    return job
+
+
 # ---- corrections ------------------------------------------------------------------------------------------
 def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any) -> Correction:
     """Store a human label. Validates the value; keeps what the model said for the quality page."""
@@ -269,7 +295,7 @@ def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any) -
     previous: Any = None
     analysis = FeedbackAnalysis.objects.filter(feedback=feedback).first()
     if kind == CorrectionKind.SENTIMENT:
-        if value not in ("negative", "neutral", "positive"):
+        if value not in SENTIMENTS:
             raise ValueError("sentiment must be negative, neutral or positive")
         previous = analysis.sentiment if analysis else None
     elif kind == CorrectionKind.TOPICS:
@@ -280,9 +306,21 @@ def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any) -
             raise ValueError(f"unknown topics: {', '.join(sorted(unknown))}")
         previous = list(FeedbackTopic.objects.filter(feedback=feedback).values_list("topic__key", flat=True))
     elif kind == CorrectionKind.LANGUAGE:
+        if not isinstance(value, str) or not LANGUAGE_CODE.match(value):
+            raise ValueError("language must be a language code such as de, en or fr (2 or 3 lowercase letters) or other")
         previous = analysis.language if analysis else None
     elif kind == CorrectionKind.INTENT:
+        if value not in INTENTS:
+            raise ValueError(f"intent must be one of {', '.join(INTENTS)}")
         previous = analysis.intent if analysis else None
+    elif kind == CorrectionKind.ASPECT:
+        if (not isinstance(value, dict) or set(value) != {"topic", "sentiment"}
+                or value["sentiment"] not in SENTIMENTS or not isinstance(value["topic"], str)):
+            raise ValueError('aspect must be {"topic": <topic key>, "sentiment": negative | neutral | positive}')
+        hit = FeedbackTopic.objects.filter(feedback=feedback, topic__key=value["topic"]).first()
+        if hit is None and not Topic.objects.filter(key=value["topic"]).exists():
+            raise ValueError(f"unknown topic: {value['topic']}")
+        previous = {"topic": value["topic"], "sentiment": hit.sentiment} if hit and hit.sentiment else None
     return Correction.objects.create(feedback=feedback, kind=kind, value=value, previous=previous,
                                      created_by=user if getattr(user, "pk", None) else None)
 

@@ -46,6 +46,19 @@ def _texts_and_vectors(ids: list[int]) -> tuple[list[str], np.ndarray]:
     return texts, X
 
 
+def classifier_train_enqueue(*, task: str, user: Any = None, label: str = "") -> Any:
+    """Create the job that trains a ``task`` head from the corrections and enqueue it on commit."""
+    from resonanz.analysis.tasks import train_from_corrections_task
+    from resonanz.jobs.services import job_create
+
+    if task not in TASKS:
+        raise ValueError("task must be 'sentiment' or 'topics'")
+    job = job_create(kind="train", label=label or "Modell aus Korrekturen trainieren", user=user,
+                     params={"task": task})
+    transaction.on_commit(lambda: train_from_corrections_task.enqueue(job_id=job.pk))
+    return job
+
+
 def classifier_train_from_corrections(
     *, task: str, user: Any = None, name: str | None = None, activate: bool | None = None,
     background: int = BACKGROUND_MAX,

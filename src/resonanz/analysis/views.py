@@ -71,16 +71,13 @@ def run_pending(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("analysis.add_trainedclassifier", raise_exception=True)
 def train(request: HttpRequest) -> HttpResponse:
-    from resonanz.analysis.tasks import train_from_corrections_task
-    from resonanz.jobs.services import job_create
+    from resonanz.analysis.training import classifier_train_enqueue
 
-    task = request.POST.get("task", "sentiment")
-    if task not in {"sentiment", "topics"}:
-        return HttpResponseBadRequest("task must be sentiment or topics")
-    job = job_create(kind="train", label=_("Modell aus Korrekturen trainieren"), user=request.user, params={"task": task})
-    from django.db import transaction
-
-    transaction.on_commit(lambda: train_from_corrections_task.enqueue(job_id=job.pk))
+    try:
+        job = classifier_train_enqueue(task=request.POST.get("task", "sentiment"), user=request.user,
+                                       label=_("Modell aus Korrekturen trainieren"))
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
     return redirect("jobs:detail", job.pk)
 
 
@@ -170,13 +167,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("analysis.change_topicsuggestion", raise_exception=True)
 def discovery_run(request: HttpRequest) -> HttpResponse:
-    from django.db import transaction
-
-    from resonanz.analysis.tasks import discovery_task
-    from resonanz.jobs.services import job_create
-
-    job = job_create(kind="discovery", label=_("Themenvorschläge suchen"), user=request.user)
-    transaction.on_commit(lambda: discovery_task.enqueue(job_id=job.pk))
+    job = services.discovery_enqueue(user=request.user, label=_("Themenvorschläge suchen"))
     return redirect("jobs:detail", job.pk)
 
 

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("resonanz.journeys.api.urls")),
     path("", include("resonanz.feedback.api.urls")),
     path("", include("resonanz.imports.api.urls")),
+    path("", include("resonanz.jobs.api.urls")),
+    path("", include("resonanz.analysis.api.urls")),
 ]

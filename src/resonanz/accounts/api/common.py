@@ -29,8 +29,9 @@ class StableOrderingFilter(OrderingFilter):
         if not ordering:
             return ordering
         ordering = list(ordering)
-        if not any(f.lstrip("-") in {"id", "pk"} for f in ordering):
-            ordering.append("-id" if ordering[-1].startswith("-") else "id")
+        unique = {"id", "pk", queryset.model._meta.pk.name}
+        if not any(f.lstrip("-") in unique for f in ordering):
+            ordering.append("-pk" if ordering[-1].startswith("-") else "pk")
         return ordering
 
 

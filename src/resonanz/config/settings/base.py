@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Resonanz API",
-    "DESCRIPTION": "Customers, orders, journey events and feedback of a Resonanz installation.",
+    "DESCRIPTION": "Customers, orders, journey events, feedback and its text analysis of a Resonanz installation.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "REDOC_DIST": "SIDECAR",  # Redoc's JS from the package, not a CDN (air-gapped installs)

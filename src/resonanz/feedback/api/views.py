@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from resonanz.accounts.api.common import ApiListMixin, ProtectedDestroyMixin
+from resonanz.analysis.services import analysis_enqueue, analysis_enqueue_pending
 from resonanz.feedback.api.serializers import FeedbackSerializer, FeedbackSourceSerializer
 from resonanz.feedback.filters import FeedbackFilter
 from resonanz.feedback.models import Feedback, FeedbackSource
@@ -57,6 +58,14 @@ class FeedbackViewSet(ApiListMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         serializer.save()
         created = getattr(serializer, "created", True)
+        if created:  # new feedback goes to the text analysis; a burst of single items shares one job
+            analysis_enqueue_pending(user=request.user)
         headers = {"Location": reverse("api-feedback-detail", args=[serializer.instance.pk])} if created else {}
         return Response(serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
                         headers=headers)
+
+    def perform_update(self, serializer: Any) -> None:
+        before = (serializer.instance.text, serializer.instance.title)
+        item = serializer.save()
+        if (item.text, item.title) != before:  # the stored analysis describes the old text
+            analysis_enqueue(feedback_ids=[item.pk], user=self.request.user, label="Textanalyse: geänderter Text")
