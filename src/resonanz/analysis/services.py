@@ -26,6 +26,7 @@ from resonanz.analysis.models import (
     FeedbackAnalysis,
     FeedbackEmbedding,
     FeedbackTopic,
+    SuggestionStatus,
     Topic,
     TopicOrigin,
 )
@@ -418,7 +419,7 @@ def discovery_run(*, days: int | None = 365, max_items: int = 20_000, min_size: 
 
     from django.utils import timezone
 
-    from resonanz.analysis.models import SuggestionStatus, TopicSuggestion
+    from resonanz.analysis.models import TopicSuggestion
     from resonanz.core.text.discovery import discover
 
     qs = FeedbackEmbedding.objects.filter(feedback__topic_hits__isnull=True)
@@ -449,11 +450,15 @@ def discovery_run(*, days: int | None = 365, max_items: int = 20_000, min_size: 
     return len(found)
 
 
+def _check_open(suggestion: Any) -> None:
+    if suggestion.status != SuggestionStatus.OPEN:
+        raise ValueError(f"suggestion {suggestion.pk} was already decided ({suggestion.status})")
+
+
 @transaction.atomic
 def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: Topic | None, user: Any) -> Topic:
     """Turn a suggestion into a topic (its quotes become examples) and assign its members to it."""
-    from resonanz.analysis.models import SuggestionStatus
-
+    _check_open(suggestion)
     try:
         final = topic_key_for(name=name_en or name_de, parent=parent)
     except ValueError:
@@ -478,7 +483,7 @@ def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: To
 @transaction.atomic
 def suggestion_merge(*, suggestion: Any, target: Topic, user: Any) -> Topic:
     """Add a suggestion to an existing topic: its quotes become examples, its members get the topic."""
-    from resonanz.analysis.models import SuggestionStatus
+    _check_open(suggestion)
 
     target.examples_de = list(dict.fromkeys([*target.examples_de, *[q["text"][:300] for q in suggestion.quotes]]))
     target.save()
@@ -494,8 +499,7 @@ def suggestion_merge(*, suggestion: Any, target: Topic, user: Any) -> Topic:
 
 
 def suggestion_reject(*, suggestion: Any, user: Any) -> None:
-    from resonanz.analysis.models import SuggestionStatus
-
+    _check_open(suggestion)
     suggestion.status = SuggestionStatus.REJECTED
     suggestion.decided_by = user if getattr(user, "pk", None) else None
     suggestion.save(update_fields=["status", "decided_by"])

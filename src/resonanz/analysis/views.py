@@ -176,7 +176,9 @@ def discovery_run(request: HttpRequest) -> HttpResponse:
 def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(TopicSuggestion, pk=pk)
     action = request.POST.get("action")
-    if action == "reject":
+    if suggestion.status != "open":
+        messages.error(request, _("Dieser Vorschlag wurde schon entschieden."))
+    elif action == "reject":
         services.suggestion_reject(suggestion=suggestion, user=request.user)
         messages.success(request, _("Vorschlag abgelehnt."))
     elif action == "merge":

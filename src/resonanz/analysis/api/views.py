@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from resonanz.accounts.api.common import ApiListMixin
+from resonanz.accounts.api.common import ApiListMixin, Conflict
 from resonanz.accounts.permissions import RoleActionPermissions
 from resonanz.accounts.selectors import can_see_original_text
 from resonanz.analysis import selectors, services, training
@@ -223,6 +223,12 @@ class TopicSuggestionViewSet(_Base, viewsets.ReadOnlyModelViewSet):
         for quotes in TopicSuggestion.objects.values_list("quotes", flat=True)[:500]:
             ids += [q.get("feedback_id") for q in quotes or [] if q.get("feedback_id")]
         return ids
+
+    def get_object(self) -> TopicSuggestion:
+        suggestion = super().get_object()
+        if self.action in {"accept", "merge", "reject"} and suggestion.status != "open":
+            raise Conflict(f"Suggestion {suggestion.pk} was already decided ({suggestion.status}).")
+        return suggestion
 
     def _decided(self, suggestion: TopicSuggestion, topic: Topic | None = None) -> Response:
         suggestion.refresh_from_db()

@@ -278,7 +278,13 @@ def test_suggestions_are_listed_and_decided(clients: dict[str, APIClient], djang
     assert merged.status_code == 200 and merged.json()["suggestion"]["topic"] == "payment_billing"
     rejected = analyst.post(f"/api/v1/topic-suggestions/{c.pk}/reject/")
     assert rejected.status_code == 200 and rejected.json()["suggestion"]["status"] == "rejected"
-    assert analyst.post(f"/api/v1/topic-suggestions/{c.pk}/accept/", {}, format="json").status_code == 400
+    twice = analyst.post(f"/api/v1/topic-suggestions/{a.pk}/accept/", {"name_de": "Gutscheine", "name_en": "Vouchers"},
+                         format="json")
+    assert twice.status_code == 409 and "already decided (accepted)" in twice.json()["detail"]
+    assert analyst.post(f"/api/v1/topic-suggestions/{c.pk}/merge/", {"into": "delivery"}, format="json").status_code == 409
+    assert Topic.objects.filter(name_en="Vouchers").count() == 1
+    d = TopicSuggestion.objects.create(label="x", terms=[], size=1, quotes=[], member_ids=[], component="t.v1")
+    assert analyst.post(f"/api/v1/topic-suggestions/{d.pk}/accept/", {}, format="json").status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
         run = analyst.post("/api/v1/topic-suggestions/run/")
     assert run.status_code == 202 and Job.objects.get(pk=run.json()["job"]).kind == "discovery"

@@ -137,6 +137,9 @@ def test_discovery_suggestion_can_be_accepted_as_a_topic() -> None:
     s.refresh_from_db()
     assert s.status == "accepted" and s.topic.key == "vouchers" and s.topic.origin == "discovered"
     assert FeedbackTopic.objects.filter(topic=s.topic).count() == 3
+    again = analyst.post(reverse("analysis:suggestion_decide", args=[s.pk]),
+                         {"action": "accept", "name_de": "Gutscheine", "name_en": "Vouchers"}, follow=True)
+    assert "schon entschieden" in again.content.decode() and Topic.objects.filter(name_en="Vouchers").count() == 1
 
 
 GERMAN = [
