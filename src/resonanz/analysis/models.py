@@ -127,6 +127,11 @@ class CorrectionKind(models.TextChoices):
     ASPECT = "aspect", _("Themen-Stimmung")
 
 
+class CorrectionOrigin(models.TextChoices):
+    CORRECTION = "correction", _("Korrektur")  # given while reading feedback: mostly where the model was wrong
+    SAMPLE = "sample", _("Stichprobe")  # a random item the quality check asked for: an unbiased measurement
+
+
 class Correction(models.Model):
     """A human label for one feedback item. Never overwritten by models; the newest one of a kind wins and
     all of them are training data for the heads (``resonanz classifier train --from-corrections``)."""
@@ -135,6 +140,7 @@ class Correction(models.Model):
     kind = models.CharField(max_length=16, choices=CorrectionKind.choices)
     value = models.JSONField()  # "negative" | ["delivery", "returns"] | {"topic": "delivery", "sentiment": "negative"}
     previous = models.JSONField(null=True, blank=True)  # what the model said at the time
+    origin = models.CharField(max_length=16, choices=CorrectionOrigin.choices, default=CorrectionOrigin.CORRECTION)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from resonanz.analysis.models import (
     Correction,
     CorrectionKind,
+    CorrectionOrigin,
     FeedbackAnalysis,
     FeedbackEmbedding,
     FeedbackTopic,
     Topic,
     TopicSuggestion,
 )
+from resonanz.feedback.models import Feedback
 
 
 def analysis_for_feedback(*, feedback_id: int) -> dict[str, Any]:
@@ -117,22 +120,40 @@ class QualityRow:
     def accuracy(self) -> float | None:
         return self.correct / self.n if self.n else None
 
+    @property
+    def interval(self) -> tuple[float | None, float | None]:
+        """95 % Wilson interval of the accuracy (meaningful for the random sample)."""
+        from resonanz.core.metrics.scores import wilson_interval
+
+        return wilson_interval(self.correct, self.n)
+
 
 @dataclass
 class Quality:
+    """Accuracy against all human labels (``sentiment``, ``topics``; biased towards the model's errors, since
+    people mostly correct what is wrong) and against the random quality-check sample only (``sample_*``)."""
+
     sentiment: list[QualityRow] = field(default_factory=list)
     topics: list[dict[str, Any]] = field(default_factory=list)
     n_labels: int = 0
+    sample_sentiment: list[QualityRow] = field(default_factory=list)
+    sample_topics: list[dict[str, Any]] = field(default_factory=list)
+    n_sample: int = 0
 
 
 def model_quality() -> Quality:
-    """Accuracy of the current model outputs against every human label, per language.
+    """Accuracy of the current model outputs against every human label, per language, and against the labels
+    of the random quality check alone.
 
     Sentiment: share of items whose current model label equals the latest human label. Topics: micro
     precision / recall / F1 of the current topic set against the latest human topic set."""
     latest: dict[tuple[int, str], Any] = {}
-    for fid, kind, value in Correction.objects.order_by("created_at").values_list("feedback_id", "kind", "value"):
+    sample: dict[tuple[int, str], Any] = {}
+    for fid, kind, value, origin in Correction.objects.order_by("created_at", "id").values_list(
+            "feedback_id", "kind", "value", "origin"):
         latest[(fid, kind)] = value
+        if origin == CorrectionOrigin.SAMPLE:
+            sample[(fid, kind)] = value
     ids = {fid for fid, _ in latest}
     analyses = {a.feedback_id: a for a in FeedbackAnalysis.objects.filter(feedback_id__in=ids).only(
         "feedback_id", "sentiment", "language")}
@@ -140,9 +161,17 @@ def model_quality() -> Quality:
     for fid, key in FeedbackTopic.objects.filter(feedback_id__in=ids).values_list("feedback_id", "topic__key"):
         topics[fid].add(key)
     roots = topic_roots()
+    sent, top = _score_labels(latest, analyses, topics, roots)
+    sample_sent, sample_top = _score_labels(sample, analyses, topics, roots)
+    return Quality(sentiment=sent, topics=top, n_labels=len(latest), sample_sentiment=sample_sent,
+                   sample_topics=sample_top, n_sample=len({fid for fid, _ in sample}))
+
+
+def _score_labels(labels: dict[tuple[int, str], Any], analyses: dict[int, FeedbackAnalysis],
+                  topics: dict[int, set[str]], roots: dict[str, str]) -> tuple[list[QualityRow], list[dict[str, Any]]]:
     sent: dict[str, QualityRow] = {}
     top: dict[str, list[int]] = {}
-    for (fid, kind), value in latest.items():
+    for (fid, kind), value in labels.items():
         a = analyses.get(fid)
         lang = (a.language if a and a.language else "?")
         if kind == CorrectionKind.SENTIMENT and a is not None:
@@ -165,7 +194,26 @@ def model_quality() -> Quality:
         r = tp / (tp + fn) if tp + fn else None
         f1 = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
         topic_rows.append({"language": lang, "n": n, "precision": p, "recall": r, "f1": f1})
-    return Quality(sentiment=sorted(sent.values(), key=lambda r: r.language), topics=topic_rows, n_labels=len(latest))
+    return sorted(sent.values(), key=lambda r: r.language), topic_rows
+
+
+def review_candidate(*, language: str | None = None, rng: random.Random | None = None) -> Feedback | None:
+    """A random analysed feedback item with text that has no quality-check (sample) sentiment label yet, or
+    None when every such item has one. The draw picks a random point in the id range and takes the next
+    eligible item (wrapping around): uniform over items as long as ids have no large gaps, and cheap on
+    millions of rows (an index range scan instead of ORDER BY random())."""
+    sampled = Correction.objects.filter(kind=CorrectionKind.SENTIMENT, origin=CorrectionOrigin.SAMPLE)
+    eligible = FeedbackAnalysis.objects.exclude(sentiment="").exclude(feedback__text="").exclude(
+        feedback_id__in=sampled.values("feedback_id"))
+    if language:
+        eligible = eligible.filter(language=language)
+    bounds = FeedbackAnalysis.objects.aggregate(lo=Min("feedback_id"), hi=Max("feedback_id"))
+    if bounds["lo"] is None:
+        return None
+    start = (rng or random.SystemRandom()).randint(bounds["lo"], bounds["hi"])
+    fid = (eligible.filter(feedback_id__gte=start).order_by("feedback_id").values_list("feedback_id", flat=True).first()
+           or eligible.filter(feedback_id__lt=start).order_by("feedback_id").values_list("feedback_id", flat=True).first())
+    return None if fid is None else Feedback.objects.get(pk=fid)
 
 
 # ---- semantic search --------------------------------------------------------------------------------------
@@ -228,8 +276,6 @@ def theme_summary_for(*, feedback_ids: list[int], top_n: int = 5, quotes: int = 
                       show_original: bool = False) -> list[dict[str, Any]]:
     """Top topics of a set of feedback with counts, mean aspect sentiment and representative quotes
     (extractive: the member texts in the given order, i.e. the most relevant first)."""
-    from resonanz.feedback.models import Feedback
-
     if not feedback_ids:
         return []
     order = {fid: i for i, fid in enumerate(feedback_ids)}

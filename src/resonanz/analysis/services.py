@@ -23,6 +23,7 @@ from django.db.models import Max
 from resonanz.analysis.models import (
     Correction,
     CorrectionKind,
+    CorrectionOrigin,
     FeedbackAnalysis,
     FeedbackEmbedding,
     FeedbackTopic,
@@ -289,10 +290,17 @@ def discovery_enqueue(*, user: Any = None, label: str = "") -> Any:
 
 
 # ---- corrections ------------------------------------------------------------------------------------------
-def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any) -> Correction:
-    """Store a human label. Validates the value; keeps what the model said for the quality page."""
+def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any,
+                      origin: str = CorrectionOrigin.CORRECTION) -> Correction:
+    """Store a human label. Validates the value; keeps what the model said for the quality page. ``origin``
+    ``sample`` marks a label given in the random quality check (it may confirm the model)."""
     if kind not in CorrectionKind.values:
         raise ValueError(f"unknown correction kind {kind!r}")
+    if origin not in CorrectionOrigin.values:
+        raise ValueError(f"origin must be one of {', '.join(CorrectionOrigin.values)}")
+    if origin == CorrectionOrigin.SAMPLE and Correction.objects.filter(
+            feedback=feedback, kind=kind, origin=CorrectionOrigin.SAMPLE).exists():
+        raise ValueError(f"feedback {feedback.pk} was already checked in the quality sample ({kind})")
     previous: Any = None
     analysis = FeedbackAnalysis.objects.filter(feedback=feedback).first()
     if kind == CorrectionKind.SENTIMENT:
@@ -322,8 +330,22 @@ def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any) -
         if hit is None and not Topic.objects.filter(key=value["topic"]).exists():
             raise ValueError(f"unknown topic: {value['topic']}")
         previous = {"topic": value["topic"], "sentiment": hit.sentiment} if hit and hit.sentiment else None
-    return Correction.objects.create(feedback=feedback, kind=kind, value=value, previous=previous,
+    return Correction.objects.create(feedback=feedback, kind=kind, value=value, previous=previous, origin=origin,
                                      created_by=user if getattr(user, "pk", None) else None)
+
+
+@transaction.atomic
+def review_submit(*, feedback: Feedback, sentiment: str, topics: list[str] | None, user: Any) -> list[Correction]:
+    """Store the quality-check labels of one randomly drawn item: its sentiment and, when the analyst checked
+    them, its topics (origin ``sample``). An item is checked once; a second submission is refused."""
+    if not FeedbackAnalysis.objects.filter(feedback=feedback).exclude(sentiment="").exists():
+        raise ValueError(f"feedback {feedback.pk} has no analysis to check")
+    out = [correction_create(feedback=feedback, kind=CorrectionKind.SENTIMENT, value=sentiment, user=user,
+                             origin=CorrectionOrigin.SAMPLE)]
+    if topics is not None:
+        out.append(correction_create(feedback=feedback, kind=CorrectionKind.TOPICS, value=list(topics), user=user,
+                                     origin=CorrectionOrigin.SAMPLE))
+    return out
 
 
 def taxonomy_version() -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("quality/run/", views.run_pending, name="run_pending"),
     path("quality/train/", views.train, name="train"),
     path("quality/activate/", views.activate, name="activate"),
+    path("quality/review/", views.review, name="review"),
     path("taxonomy/", views.taxonomy, name="taxonomy"),
     path("taxonomy/<int:pk>/", views.topic_edit, name="topic_edit"),
     path("discovery/", views.discovery, name="discovery"),

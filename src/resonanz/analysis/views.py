@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -99,6 +100,41 @@ def activate(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(str(exc))
     messages.success(request, _("Modell aktiviert.") if classifier else _("Mitgeliefertes Modell wieder aktiv."))
     return redirect("jobs:detail", job_id) if job_id else redirect("analysis:quality")
+
+
+REVIEW_LANGUAGES = ("de", "en", "other")
+
+
+@permission_required("analysis.add_correction", raise_exception=True)
+def review(request: HttpRequest) -> HttpResponse:
+    """The quality check: label randomly drawn feedback (sentiment blind, topics pre-filled with the model's);
+    the model-quality page measures the models on these labels without the bias of corrections."""
+    lang = request.POST.get("lang") or request.GET.get("lang") or ""
+    lang = lang if lang in REVIEW_LANGUAGES else ""
+    again = f"{reverse('analysis:review')}?lang={lang}" if lang else reverse("analysis:review")
+    if request.method == "POST":
+        pk = request.POST.get("feedback", "")
+        feedback = get_object_or_404(Feedback, pk=int(pk)) if pk.isdigit() else None
+        if feedback is None:
+            return HttpResponseBadRequest("feedback must be an id")
+        topics = request.POST.getlist("topics") if request.POST.get("topics_checked") else None
+        try:
+            services.review_submit(feedback=feedback, sentiment=request.POST.get("sentiment", ""), topics=topics,
+                                   user=request.user)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        return redirect(again)
+    feedback = selectors.review_candidate(language=lang or None)
+    ctx: dict[str, object] = {"feedback": feedback, "lang": lang, "languages": REVIEW_LANGUAGES,
+                              "quality": selectors.model_quality()}
+    if feedback is not None:
+        hits = list(feedback.topic_hits.select_related("topic").order_by("-score"))
+        assigned = {h.topic_id for h in hits}
+        offered = list(Topic.objects.filter(active=True, parent__isnull=True).order_by("position", "key"))
+        offered += [h.topic for h in hits if h.topic.parent_id is not None]
+        ctx |= {"text": feedback.text if can_see_original_text(request.user) or not feedback.text_redacted
+                else feedback.text_redacted, "offered": offered, "assigned": assigned}
+    return render(request, "analysis/review.html", ctx)
 
 
 @permission_required("analysis.view_topic", raise_exception=True)

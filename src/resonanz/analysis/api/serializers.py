@@ -18,6 +18,7 @@ from resonanz.analysis import services
 from resonanz.analysis.models import (
     Correction,
     CorrectionKind,
+    CorrectionOrigin,
     FeedbackAnalysis,
     Topic,
     TopicSuggestion,
@@ -76,12 +77,17 @@ class CorrectionSerializer(serializers.ModelSerializer):
         '"de"; intent: complaint | praise | question | suggestion | cancellation; aspect: '
         '{"topic": <key>, "sentiment": <sentiment>}.'
     ))
+    origin = serializers.ChoiceField(
+        choices=CorrectionOrigin.choices, default=CorrectionOrigin.CORRECTION,
+        help_text="correction: given while reading (mostly where the model was wrong); sample: a label of the random "
+                  "quality check (GET /analyses/sample/), counted in the unbiased figures of /model-quality/.",
+    )
     previous = serializers.JSONField(read_only=True, help_text="What the model said when the label was given.")
     created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = Correction
-        fields = ["id", "feedback", "kind", "value", "previous", "created_by", "created_at"]
+        fields = ["id", "feedback", "kind", "value", "origin", "previous", "created_by", "created_at"]
         read_only_fields = ["id", "previous", "created_by", "created_at"]
 
     def create(self, validated_data: dict[str, Any]) -> Correction:
@@ -89,7 +95,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
         try:
             return services.correction_create(
                 feedback=validated_data["feedback"], kind=validated_data["kind"], value=validated_data["value"],
-                user=getattr(request, "user", None),
+                user=getattr(request, "user", None), origin=validated_data["origin"],
             )
         except ValueError as exc:
             raise serializers.ValidationError({"value": [str(exc)]}) from exc

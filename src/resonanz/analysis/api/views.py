@@ -74,7 +74,7 @@ class AnalysisViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     lookup_field = "feedback"
     ordering_fields = ["analysed_at", "sentiment_score", "feedback"]
     ordering = ["-feedback"]
-    action_permissions = {"run": ["analysis.add_correction"]}
+    action_permissions = {"run": ["analysis.add_correction"], "sample": ["analysis.add_correction"]}
 
     def get_queryset(self) -> QuerySet[FeedbackAnalysis]:
         fields = [f for f in s.FeedbackAnalysisSerializer.Meta.fields if f not in {"topics", "human"}]
@@ -91,6 +91,21 @@ class AnalysisViewSet(_Base, viewsets.ReadOnlyModelViewSet):
         if not Feedback.objects.filter(analysis__isnull=True).exists():
             return _job(None)
         return _job(services.analysis_enqueue(user=request.user, label="Textanalyse (API)"))
+
+
+    @extend_schema(
+        parameters=[OpenApiParameter("language", str, description="Only feedback in this language (de, en, other).")],
+        responses={200: s.FeedbackAnalysisSerializer, 204: None},
+        summary="A random analysed item not yet in the quality-check sample",
+    )
+    @action(detail=False, methods=["get"])
+    def sample(self, request: Request) -> Response:
+        """Label it with ``POST /corrections/`` and ``"origin": "sample"`` (whatever the model said: confirmations
+        count as much as corrections). 204 when every analysed item has been checked."""
+        feedback = selectors.review_candidate(language=request.query_params.get("language") or None)
+        if feedback is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(self.get_serializer(self.get_queryset().get(feedback=feedback)).data)
 
 
 # ---- human labels -------------------------------------------------------------------------------------------
@@ -335,30 +350,48 @@ class SearchView(APIView):
         return Response({"q": q, "results": results, "themes": themes})
 
 
+_SentimentQuality = inline_serializer("SentimentQuality", many=True, fields={
+    "language": serializers.CharField(), "n": serializers.IntegerField(), "correct": serializers.IntegerField(),
+    "accuracy": serializers.FloatField(allow_null=True),
+    "interval": serializers.ListField(child=serializers.FloatField(allow_null=True),
+                                      help_text="95 % Wilson interval of the accuracy."),
+})
+_TopicQuality = inline_serializer("TopicQuality", many=True, fields={
+    "language": serializers.CharField(), "n": serializers.IntegerField(),
+    "precision": serializers.FloatField(allow_null=True), "recall": serializers.FloatField(allow_null=True),
+    "f1": serializers.FloatField(allow_null=True),
+})
+
+
 class QualityView(APIView):
-    """Accuracy of the current models against every human label, per language, and the active trained heads."""
+    """Accuracy of the current models against every human label and against the random quality-check sample
+    alone (unbiased: corrections given while reading are mostly the model's errors), per language, and the
+    active trained heads."""
 
     permission_classes = [RoleActionPermissions]
     method_permissions = {"GET": ["analysis.view_feedbackanalysis"]}
 
     @extend_schema(responses=inline_serializer("ModelQuality", {
         "n_labels": serializers.IntegerField(),
-        "sentiment": inline_serializer("SentimentQuality", {
-            "language": serializers.CharField(), "n": serializers.IntegerField(),
-            "correct": serializers.IntegerField(), "accuracy": serializers.FloatField(allow_null=True)}, many=True),
-        "topics": inline_serializer("TopicQuality", {
-            "language": serializers.CharField(), "n": serializers.IntegerField(),
-            "precision": serializers.FloatField(allow_null=True), "recall": serializers.FloatField(allow_null=True),
-            "f1": serializers.FloatField(allow_null=True)}, many=True),
+        "sentiment": _SentimentQuality,
+        "topics": _TopicQuality,
+        "sample": inline_serializer("SampleQuality", {
+            "n": serializers.IntegerField(help_text="Items checked in the random quality sample."),
+            "sentiment": _SentimentQuality, "topics": _TopicQuality}),
         "active_classifiers": s.TrainedClassifierSerializer(many=True),
-    }), summary="Model quality against human labels")
+    }), summary="Model quality against human labels (all, and the random sample alone)")
     def get(self, request: Request) -> Response:
         quality = selectors.model_quality()
         active = TrainedClassifier.objects.filter(active=True).select_related("created_by")
+        def rows(sentiment: list[selectors.QualityRow]) -> list[dict[str, Any]]:
+            return [{"language": r.language, "n": r.n, "correct": r.correct, "accuracy": r.accuracy,
+                     "interval": list(r.interval)} for r in sentiment]
+
         return Response({
             "n_labels": quality.n_labels,
-            "sentiment": [{"language": r.language, "n": r.n, "correct": r.correct, "accuracy": r.accuracy}
-                          for r in quality.sentiment],
+            "sentiment": rows(quality.sentiment),
             "topics": quality.topics,
+            "sample": {"n": quality.n_sample, "sentiment": rows(quality.sample_sentiment),
+                       "topics": quality.sample_topics},
             "active_classifiers": s.TrainedClassifierSerializer(active, many=True).data,
         })

@@ -159,6 +159,33 @@ def test_corrections_are_stored_with_what_the_model_said(clients: dict[str, APIC
                                                             "value": "neutral"}, format="json").status_code == 400
 
 
+def test_quality_sample_over_the_api(clients: dict[str, APIClient]) -> None:
+    items = [_fb(60 + i, t) for i, t in enumerate(["Furchtbar, nie wieder.", "Super, danke!", "Lieferung ok."])]
+    feedback_analyze(feedback_ids=[f.pk for f in items])
+    analyst = clients["analyst"]
+    assert clients["viewer"].get("/api/v1/analyses/sample/").status_code == 403
+    seen = []
+    for _ in items:
+        r = analyst.get("/api/v1/analyses/sample/?language=de")
+        assert r.status_code == 200 and r.json()["feedback"] not in seen
+        seen.append(r.json()["feedback"])
+        label = r.json()["sentiment"]  # a confirmation counts as much as a correction
+        posted = analyst.post("/api/v1/corrections/", {"feedback": r.json()["feedback"], "kind": "sentiment",
+                                                       "value": label, "origin": "sample"}, format="json")
+        assert posted.status_code == 201 and posted.json()["origin"] == "sample"
+    assert analyst.get("/api/v1/analyses/sample/").status_code == 204
+    twice = analyst.post("/api/v1/corrections/", {"feedback": seen[0], "kind": "sentiment", "value": "neutral",
+                                                  "origin": "sample"}, format="json")
+    assert twice.status_code == 400 and "already checked" in twice.json()["value"][0]
+    quality = clients["viewer"].get("/api/v1/model-quality/").json()
+    assert quality["sample"]["n"] == 3 and quality["sample"]["sentiment"][0]["accuracy"] == 1.0
+    lo, hi = quality["sample"]["sentiment"][0]["interval"]
+    assert 0 < lo < 1 and hi == 1.0
+    bad = analyst.post("/api/v1/corrections/", {"feedback": items[0].pk, "kind": "sentiment", "value": "neutral",
+                                                "origin": "guess"}, format="json")
+    assert bad.status_code == 400 and "origin" in bad.json()
+
+
 # ---------------------------------------------------------------------------------------------- taxonomy
 
 

@@ -204,3 +204,55 @@ def test_trained_models_can_be_activated_and_switched_back_only_with_the_permiss
     analyst.post(reverse("analysis:activate"), {"task": "sentiment"})  # back to the shipped model
     tc.refresh_from_db()
     assert not tc.active
+
+
+def test_quality_check_labels_random_items_blind_and_measures_without_the_correction_bias() -> None:
+    import random
+
+    from resonanz.analysis.selectors import model_quality, review_candidate
+
+    topics_ensure_default()
+    de = [_fb(20 + i, t) for i, t in enumerate([
+        "Ganz furchtbarer Service, nie wieder!", "Vielen Dank, alles perfekt gelaufen.",
+        "Die Lieferung kam pünktlich.", "Die Jacke ist kaputt angekommen, sehr ärgerlich."])]
+    en = [_fb(25, "The staff were lovely, thank you!")]
+    feedback_analyze(feedback_ids=[f.pk for f in de + en])
+    rng = random.Random(7)
+    assert {review_candidate(rng=rng).pk for _ in range(60)} == {f.pk for f in de + en}  # every item can be drawn
+    assert {review_candidate(language="en", rng=rng).pk for _ in range(10)} == {en[0].pk}
+    assert _client("viewer").get(reverse("analysis:review")).status_code == 403
+    analyst = _client("analyst")
+    # an ordinary correction (given while reading, where the model was wrong) does not take an item out
+    wrong = next(s for s in ("negative", "neutral", "positive") if s != de[0].analysis.sentiment)
+    analyst.post(reverse("analysis:correct", args=[de[0].pk]), {"kind": "sentiment", "value": wrong})
+    seen, disagree_with = [], de[2].pk
+    for _ in range(len(de)):
+        page = analyst.get(reverse("analysis:review"), {"lang": "de"})
+        assert page.status_code == 200 and b'data-testid="model-sentiment"' not in page.content  # blind
+        item = page.context["feedback"]
+        assert item.pk not in seen and item.analysis.language == "de"
+        seen.append(item.pk)
+        model_said = item.analysis.sentiment
+        label = model_said if item.pk != disagree_with else next(
+            s for s in ("negative", "neutral", "positive") if s != model_said)
+        topics = list(FeedbackTopic.objects.filter(feedback=item).values_list("topic__key", flat=True))
+        resp = analyst.post(reverse("analysis:review"), {"feedback": item.pk, "lang": "de", "sentiment": label,
+                                                         "topics": topics, "topics_checked": "1"})
+        assert resp.status_code == 302 and resp["Location"].endswith("?lang=de")
+    assert sorted(seen) == sorted(f.pk for f in de)
+    done = analyst.get(reverse("analysis:review"), {"lang": "de"})
+    assert b'data-testid="review-empty"' in done.content
+    # a second submission of a checked item is refused, nothing is stored twice
+    again = analyst.post(reverse("analysis:review"), {"feedback": de[1].pk, "sentiment": "neutral"}, follow=True)
+    assert "already checked" in again.content.decode()
+    assert Correction.objects.filter(origin="sample", kind="sentiment").count() == 4
+    assert Correction.objects.filter(origin="sample", kind="topics").count() == 4
+    q = model_quality()
+    assert [(r.language, r.n, r.correct) for r in q.sample_sentiment] == [("de", 4, 3)]
+    assert q.n_sample == 4 and q.sample_topics[0]["f1"] == 1.0  # the model's own topics were confirmed
+    lo, hi = q.sample_sentiment[0].interval
+    assert 0 < lo < 0.75 < hi <= 1
+    # all labels: de[0]'s newest label is the sample one; the ordinary correction no longer counts against it
+    assert [(r.language, r.n) for r in q.sentiment] == [("de", 4)]
+    page = analyst.get(reverse("analysis:quality")).content.decode()
+    assert 'data-testid="sample-quality"' in page and "75 %" in page
