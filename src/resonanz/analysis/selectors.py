@@ -50,9 +50,10 @@ def analysis_for_feedback(*, feedback_id: int) -> dict[str, Any]:
 def topic_tree() -> list[tuple[Topic, int]]:
     """Active topics in tree order with their depth (for an indented list)."""
     topics = list(Topic.objects.filter(merged_into__isnull=True).order_by("position", "key"))
+    shown = {t.id for t in topics}
     children: dict[int | None, list[Topic]] = defaultdict(list)
-    for t in topics:
-        children[t.parent_id].append(t)
+    for t in topics:  # a topic whose parent was merged away is shown at the top level, never lost
+        children[t.parent_id if t.parent_id in shown else None].append(t)
     out: list[tuple[Topic, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:
@@ -61,6 +62,19 @@ def topic_tree() -> list[tuple[Topic, int]]:
             walk(t.id, depth + 1)
 
     walk(None, 0)
+    return out
+
+
+def topic_aliases() -> dict[str, str]:
+    """Key of every merged topic -> key of the topic it now lives in (following chains of merges)."""
+    into = dict(Topic.objects.filter(merged_into__isnull=False).values_list("key", "merged_into__key"))
+    out = {}
+    for key in into:
+        k, seen = key, set()
+        while k in into and k not in seen:
+            seen.add(k)
+            k = into[k]
+        out[key] = k
     return out
 
 
@@ -89,7 +103,10 @@ def human_labels(*, kind: str) -> dict[int, tuple[Any, Any]]:
     for fid, value, prev in Correction.objects.filter(kind=kind).order_by("created_at", "id").values_list(
             "feedback_id", "value", "previous"):
         latest[fid] = (value, prev)
-    return {fid: v for fid, v in latest.items() if v[0]} if kind == CorrectionKind.TOPICS else latest
+    if kind != CorrectionKind.TOPICS:
+        return latest
+    alias = topic_aliases()  # a label given before a merge means the topic it was merged into
+    return {fid: (sorted({alias.get(k, k) for k in value}), prev) for fid, (value, prev) in latest.items() if value}
 
 
 def model_labels_sample(*, kind: str, exclude: set[int], limit: int, seed: int = 0) -> dict[int, Any]:
@@ -161,6 +178,7 @@ def model_quality() -> Quality:
     for fid, key in FeedbackTopic.objects.filter(feedback_id__in=ids).values_list("feedback_id", "topic__key"):
         topics[fid].add(key)
     roots = topic_roots()
+    roots |= {k: roots.get(v, v) for k, v in topic_aliases().items()}  # labels given before a merge
     sent, top = _score_labels(latest, analyses, topics, roots)
     sample_sent, sample_top = _score_labels(sample, analyses, topics, roots)
     return Quality(sentiment=sent, topics=top, n_labels=len(latest), sample_sentiment=sample_sent,

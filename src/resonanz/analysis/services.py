@@ -406,6 +406,8 @@ def topic_merge(*, source: Topic, target: Topic) -> int:
     re-parented, and ``source`` stops being offered. Returns how many assignments moved."""
     if source.pk == target.pk:
         raise ValueError("a topic cannot be merged into itself")
+    if source.pk in _ancestor_ids(target.parent):  # merging a topic into one of its own sub-topics
+        target.parent = source.parent
     already = set(FeedbackTopic.objects.filter(topic=target).values_list("feedback_id", flat=True))
     FeedbackTopic.objects.filter(topic=source, feedback_id__in=already).delete()
     moved = FeedbackTopic.objects.filter(topic=source).update(topic=target)

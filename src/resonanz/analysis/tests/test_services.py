@@ -169,3 +169,23 @@ def test_training_takes_huge_and_hostile_corrected_texts(tmp_path, monkeypatch) 
     assert len(texts[0]) <= TEXT_CUT and X.shape == (1, 384) and np.isfinite(X).all()
     info = classifier_train_from_corrections(task="sentiment", activate=False)
     assert info["examples"] == 22 and info["cv_score"] is not None
+
+
+def test_merging_a_topic_into_its_own_sub_topic_keeps_the_tree_and_the_labels_whole() -> None:
+    from resonanz.analysis.selectors import human_labels, model_quality, topic_tree
+    from resonanz.analysis.services import topic_merge
+
+    topics_ensure_default()
+    fb = _fb(600, "Paket kam zu spät")
+    feedback_analyze(feedback_ids=[fb.pk])
+    correction_create(feedback=fb, kind="topics", value=["delivery", "price_value"], user=None)
+    delivery, delay = Topic.objects.get(key="delivery"), Topic.objects.get(key="delivery.delay")
+    topic_merge(source=delivery, target=delay)
+    delay.refresh_from_db()
+    assert delay.parent is None  # moved up to where "delivery" was; it used to hang below a merged topic
+    tree = {t.key: depth for t, depth in topic_tree()}
+    assert tree["delivery.delay"] == 0 and tree["delivery.damaged"] == 1 and "delivery" not in tree
+    assert Topic.objects.get(key="delivery.damaged").parent == delay
+    # a label given before the merge means the topic it was merged into (for training and for quality)
+    assert human_labels(kind="topics")[fb.pk][0] == ["delivery.delay", "price_value"]
+    assert model_quality().topics[0]["n"] == 1
