@@ -76,6 +76,8 @@ class FeedbackAnalysis(models.Model):
     truncated = models.BooleanField(default=False)
     components = models.JSONField(default=dict)  # kind -> full versioned component name
     input_hash = models.CharField(max_length=64)
+    # the pipeline's components and the taxonomy it ran with, hashed: rows with another version are outdated
+    version = models.CharField(max_length=16, blank=True, db_index=True)
     analysed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -35,6 +35,7 @@ from resonanz.core.text.signals import INTENTS
 from resonanz.feedback.models import Feedback
 
 BATCH = 64
+DECIDED_PREFIX = "discovery."  # FeedbackTopic.component of assignments an analyst decided (accepted suggestions)
 SENTIMENTS = ("negative", "neutral", "positive")
 LANGUAGE_CODE = re.compile(r"^([a-z]{2,3}|other)\Z")
 _pipelines: dict[str, Any] = {}
@@ -137,11 +138,24 @@ def pipeline_get() -> Any:
     with _pipeline_lock:
         if key not in _pipelines:
             _pipelines.clear()
-            _pipelines[key] = Pipeline(PipelineConfig(
+            pipe = Pipeline(PipelineConfig(
                 taxonomy_path=path, account_default_language=settings.RESONANZ_DEFAULT_LANGUAGE,
                 classifiers=classifiers,
             ))
+            pipe.taxonomy_digest = digest
+            _pipelines[key] = pipe
         return _pipelines[key]
+
+
+def analysis_version(pipe: Any) -> tuple[dict[str, str], str]:
+    """What an analysis by ``pipe`` depends on besides the text: its components plus the taxonomy it loaded,
+    and a short hash of that (``FeedbackAnalysis.version``; rows with another one are outdated)."""
+    components = dict(pipe.components())
+    digest = getattr(pipe, "taxonomy_digest", "")
+    if digest:
+        components["taxonomy"] = digest
+    raw = json.dumps(components, sort_keys=True).encode()
+    return components, hashlib.sha1(raw).hexdigest()[:16]  # noqa: S324 - a version key, not security
 
 
 # ---- analysis ---------------------------------------------------------------------------------------------
@@ -162,7 +176,7 @@ def feedback_analyze(
     from resonanz.core.text.base import TextInput
 
     pipe = pipeline or pipeline_get()
-    components = pipe.components()
+    components, version = analysis_version(pipe)
     topic_ids = dict(Topic.objects.values_list("key", "id"))
     counts = {"analysed": 0, "skipped": 0}
     ids = list(feedback_ids)
@@ -188,7 +202,7 @@ def feedback_analyze(
                 for fb, _ in todo
             ]
             results, vectors = pipe.analyze_with_embeddings(batch)
-            _store(todo, results, vectors, topic_ids, pipe)
+            _store(todo, results, vectors, topic_ids, pipe, version)
             counts["analysed"] += len(todo)
         if progress:
             progress(len(chunk))
@@ -197,10 +211,13 @@ def feedback_analyze(
 
 @transaction.atomic
 def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.ndarray,
-           topic_ids: dict[str, int], pipe: Any) -> None:
+           topic_ids: dict[str, int], pipe: Any, version: str = "") -> None:
     ids = [fb.id for fb, _ in todo]
     FeedbackAnalysis.objects.filter(feedback_id__in=ids).delete()
-    FeedbackTopic.objects.filter(feedback_id__in=ids).delete()
+    # model rows are replaced; topics assigned by an analyst's decision (an accepted topic suggestion) stay,
+    # unless the model now assigns the same topic itself
+    FeedbackTopic.objects.filter(feedback_id__in=ids).exclude(component__startswith=DECIDED_PREFIX).delete()
+    decided = set(FeedbackTopic.objects.filter(feedback_id__in=ids).values_list("feedback_id", "topic_id"))
     FeedbackEmbedding.objects.filter(feedback_id__in=ids).delete()
     analyses, hits, embeddings = [], [], []
     topics_component = pipe.components().get("topics", "")
@@ -210,7 +227,7 @@ def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.nda
             sentiment=r.sentiment or "", sentiment_score=r.sentiment_score,
             emotions=[{"name": e.name, "score": e.score} for e in r.emotions],
             intent=r.intent or "", urgent=bool(r.urgent), pii_types=list(r.pii), truncated=r.truncated,
-            components=r.components or {}, input_hash=digest,
+            components=r.components or {}, input_hash=digest, version=version,
         ))
         for h in r.topics:
             if h.name in topic_ids:
@@ -229,6 +246,9 @@ def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.nda
                 text_redacted=redacted if redacted != (fb.text or "") else "",
                 language=fb.language or (r.language or ""),
             )
+    replaced = [(h.feedback_id, h.topic_id) for h in hits if (h.feedback_id, h.topic_id) in decided]
+    for fid, tid in replaced:
+        FeedbackTopic.objects.filter(feedback_id=fid, topic_id=tid).delete()
     FeedbackAnalysis.objects.bulk_create(analyses)
     FeedbackTopic.objects.bulk_create(hits)
     FeedbackEmbedding.objects.bulk_create(embeddings)
@@ -238,6 +258,34 @@ def feedback_ids_needing_analysis(*, limit: int | None = None) -> list[int]:
     """Feedback without an analysis (new or imported)."""
     qs = Feedback.objects.filter(analysis__isnull=True).order_by("id").values_list("id", flat=True)
     return list(qs[:limit] if limit else qs)
+
+
+def feedback_ids_outdated() -> list[int]:
+    """Feedback analysed with other components or another taxonomy than the current pipeline's."""
+    _, version = analysis_version(pipeline_get())
+    return list(FeedbackAnalysis.objects.exclude(version=version).order_by("feedback_id").values_list(
+        "feedback_id", flat=True))
+
+
+def analysis_outdated_count() -> int:
+    _, version = analysis_version(pipeline_get())
+    return FeedbackAnalysis.objects.exclude(version=version).count()
+
+
+def analysis_enqueue_refresh(*, user: Any = None, label: str = "") -> int | None:
+    """Bring every analysis up to date: one job for feedback without an analysis and feedback analysed with
+    older components or an older taxonomy, found when the job runs (so a series of taxonomy edits shares one
+    waiting job). Returns the job id, or None when such a job is already waiting."""
+    from resonanz.analysis.tasks import analyze_feedback_task
+    from resonanz.jobs.models import Job, JobStatus
+    from resonanz.jobs.services import job_create
+
+    if Job.objects.filter(kind="analysis", status=JobStatus.QUEUED, params__refresh=True).exists():
+        return None
+    job = job_create(kind="analysis", label=label or "Textanalyse: neue und veraltete Analysen", user=user,
+                     params={"refresh": True})
+    transaction.on_commit(lambda: analyze_feedback_task.enqueue(job_id=job.pk))
+    return job.pk
 
 
 JOB_CHUNK = 10_000
@@ -274,6 +322,7 @@ def analysis_enqueue_pending(*, user: Any = None) -> int | None:
     from resonanz.jobs.models import Job, JobStatus
 
     waiting = Job.objects.filter(kind="analysis", status=JobStatus.QUEUED).exclude(params__has_key="feedback_ids")
+    # (a waiting "all pending" or refresh job covers new items too)
     if waiting.exists():
         return None
     return analysis_enqueue(user=user, label="Textanalyse: neues Feedback")
@@ -372,7 +421,14 @@ def topic_save(*, topic: Topic | None = None, **fields: Any) -> Topic:
     except ValidationError as exc:
         raise ValueError("; ".join(f"{f}: {' '.join(m)}" for f, m in exc.message_dict.items())) from exc
     topic.save()
+    _taxonomy_changed()
     return topic
+
+
+def _taxonomy_changed() -> None:
+    """Topics and aspect sentiment depend on the taxonomy: re-analyse the stored feedback (one waiting job)."""
+    if FeedbackAnalysis.objects.exists():
+        analysis_enqueue_refresh(label="Neuanalyse nach Änderung der Themen-Taxonomie")
 
 
 def _ancestor_ids(topic: Topic | None) -> set[int]:
@@ -418,6 +474,7 @@ def topic_merge(*, source: Topic, target: Topic) -> int:
     source.merged_into = target
     source.active = False
     source.save()
+    _taxonomy_changed()
     return moved
 
 
@@ -433,6 +490,7 @@ def topic_split(*, topic: Topic, names: list[tuple[str, str]]) -> list[Topic]:
             key=topic_key_for(name=en or de, parent=topic), parent=topic, name_de=de, name_en=en or de, origin=TopicOrigin.USER, position=topic.position,
             description_de=de, description_en=en or de,
         ))
+    _taxonomy_changed()
     return created
 
 
@@ -501,6 +559,7 @@ def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: To
     suggestion.topic = topic
     suggestion.decided_by = user if getattr(user, "pk", None) else None
     suggestion.save()
+    _taxonomy_changed()
     return topic
 
 
@@ -519,6 +578,7 @@ def suggestion_merge(*, suggestion: Any, target: Topic, user: Any) -> Topic:
     suggestion.topic = target
     suggestion.decided_by = user if getattr(user, "pk", None) else None
     suggestion.save()
+    _taxonomy_changed()
     return target
 
 

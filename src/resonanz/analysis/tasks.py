@@ -8,12 +8,19 @@ from django.tasks import task
 @task()
 def analyze_feedback_task(*, job_id: int) -> dict[str, int]:
     """Analyse the feedback listed in the job (or all without analysis). Idempotent: re-running skips done items."""
-    from resonanz.analysis.services import feedback_analyze, feedback_ids_needing_analysis
+    from resonanz.analysis.services import (
+        feedback_analyze,
+        feedback_ids_needing_analysis,
+        feedback_ids_outdated,
+    )
     from resonanz.jobs.models import Job
     from resonanz.jobs.services import job_advance, job_fail, job_finish, job_start
 
     job = Job.objects.get(pk=job_id)
-    ids = job.params.get("feedback_ids") or feedback_ids_needing_analysis()
+    if job.params.get("refresh"):  # new and outdated analyses, as they are when the job runs
+        ids = sorted(set(feedback_ids_needing_analysis()) | set(feedback_ids_outdated()))
+    else:
+        ids = job.params.get("feedback_ids") or feedback_ids_needing_analysis()
     job_start(job_id=job_id, total=len(ids))
     try:
         counts = feedback_analyze(feedback_ids=ids, progress=lambda n: job_advance(job_id=job_id, by=n))

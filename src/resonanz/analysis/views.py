@@ -50,11 +50,17 @@ def correct(request: HttpRequest, feedback_id: int) -> HttpResponse:
 @permission_required("analysis.view_feedbackanalysis", raise_exception=True)
 def quality(request: HttpRequest) -> HttpResponse:
     from resonanz.analysis.models import TrainedClassifier
+    from resonanz.core.errors import TextAnalysisError
 
+    try:
+        outdated, model_error = services.analysis_outdated_count(), ""
+    except TextAnalysisError as exc:  # e.g. an active head whose files are gone: this page is where to fix it
+        outdated, model_error = None, str(exc)
     return render(request, "analysis/quality.html", {
         "quality": selectors.model_quality(),
         "classifiers": TrainedClassifier.objects.all()[:20],
         "pending": Feedback.objects.filter(analysis__isnull=True).count(),
+        "outdated": outdated, "model_error": model_error,
         "can_train": request.user.has_perm("analysis.add_trainedclassifier"),
         "can_activate": request.user.has_perm("analysis.change_trainedclassifier"),
         "trained_on_labels": TrainedClassifier.objects.filter(active=True, metrics__has_key="cv_score").exists(),
@@ -64,9 +70,9 @@ def quality(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("analysis.add_correction", raise_exception=True)
 def run_pending(request: HttpRequest) -> HttpResponse:
-    job_id = services.analysis_enqueue(user=request.user, label=_("Ausstehendes Feedback analysieren"))
-    messages.success(request, _("Analyse gestartet."))
-    return redirect("jobs:detail", job_id)
+    job_id = services.analysis_enqueue_refresh(user=request.user, label=_("Neue und veraltete Analysen erneuern"))
+    messages.success(request, _("Analyse gestartet.") if job_id else _("Eine Analyse dafür wartet schon."))
+    return redirect("jobs:detail", job_id) if job_id else redirect("jobs:list")
 
 
 @require_POST
@@ -183,7 +189,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("analysis:taxonomy")
             if action == "split" and split_form.is_valid():
                 services.topic_split(topic=topic, names=split_form.cleaned_data["names"])
-                messages.success(request, _("Unterthemen angelegt. Die nächste Analyse ordnet Texte ihnen zu."))
+                messages.success(request, _("Unterthemen angelegt. Das gespeicherte Feedback wird im Hintergrund neu zugeordnet."))
                 return redirect("analysis:taxonomy")
         except ValueError as exc:
             messages.error(request, str(exc))

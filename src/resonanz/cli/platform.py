@@ -22,6 +22,16 @@ def setup() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     typer.echo("Database ready.")
+    from django.db import transaction
+
+    from resonanz.analysis.models import FeedbackAnalysis
+    from resonanz.analysis.services import analysis_enqueue_refresh
+
+    if FeedbackAnalysis.objects.exists():  # after an upgrade: analyses of older components are renewed
+        with transaction.atomic():
+            job_id = analysis_enqueue_refresh(label="Neuanalyse nach Aktualisierung")
+        if job_id:
+            typer.echo(f"Queued job {job_id}: new and outdated analyses are renewed by the worker.")
 
 
 def createadmin(

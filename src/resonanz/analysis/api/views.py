@@ -66,8 +66,8 @@ class AnalysisViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     """Model outputs per feedback item (looked up by the feedback id): language, sentiment, topics with aspect
     sentiment, emotions, intent, urgency, PII types, the versioned components, and the latest human corrections.
     Filters: feedback (ids), language, sentiment, intent, urgent, topic (key), analysed_from / analysed_to.
-    Ordering: analysed_at, sentiment_score, feedback. ``POST /analyses/run/`` analyses all feedback that has
-    no analysis yet."""
+    Ordering: analysed_at, sentiment_score, feedback. ``POST /analyses/run/`` analyses new feedback and renews
+    outdated analyses; taxonomy changes and model switches do that on their own."""
 
     serializer_class = s.FeedbackAnalysisSerializer
     filterset_class = AnalysisFilter
@@ -85,12 +85,12 @@ class AnalysisViewSet(_Base, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(request=None, responses={202: s.JobRefSerializer, 200: s.JobRefSerializer},
-                   summary="Analyse all feedback without an analysis (background job)")
+                   summary="Analyse new feedback and renew outdated analyses (background job)")
     @action(detail=False, methods=["post"])
     def run(self, request: Request) -> Response:
-        if not Feedback.objects.filter(analysis__isnull=True).exists():
-            return _job(None)
-        return _job(services.analysis_enqueue(user=request.user, label="Textanalyse (API)"))
+        """Feedback without an analysis and analyses made with older components or an older taxonomy. 200 with
+        ``job: null`` when such a job is already waiting."""
+        return _job(services.analysis_enqueue_refresh(user=request.user, label="Textanalyse (API)"))
 
 
     @extend_schema(

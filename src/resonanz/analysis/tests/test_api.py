@@ -114,8 +114,10 @@ def test_run_analyses_pending_feedback_as_a_job(clients: dict[str, APIClient], d
     job = clients["viewer"].get(r.json()["url"]).json()
     assert job["status"] == "done" and job["finished"] and job["kind"] == "analysis" and "params" not in job
     assert Feedback.objects.filter(pk__in=[f.pk for f in items], analysis__isnull=False).count() == 3
+    queued = clients["analyst"].post("/api/v1/analyses/run/")  # not run yet (no commit callbacks executed)
+    assert queued.status_code == 202
     again = clients["analyst"].post("/api/v1/analyses/run/")
-    assert again.status_code == 200 and again.json() == {"job": None, "url": None}  # nothing pending
+    assert again.status_code == 200 and again.json() == {"job": None, "url": None}  # the waiting job covers it
 
 
 # ---------------------------------------------------------------------------------------------- corrections

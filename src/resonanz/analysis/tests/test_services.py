@@ -189,3 +189,33 @@ def test_merging_a_topic_into_its_own_sub_topic_keeps_the_tree_and_the_labels_wh
     # a label given before the merge means the topic it was merged into (for training and for quality)
     assert human_labels(kind="topics")[fb.pk][0] == ["delivery.delay", "price_value"]
     assert model_quality().topics[0]["n"] == 1
+
+
+def test_a_taxonomy_change_renews_the_stored_analyses_and_keeps_decided_assignments(
+        django_capture_on_commit_callbacks) -> None:
+    from resonanz.analysis.models import TopicSuggestion
+    from resonanz.analysis.services import analysis_outdated_count, suggestion_accept, topic_split
+    from resonanz.jobs.models import Job
+
+    topics_ensure_default()
+    items = [_fb(700 + i, t) for i, t in enumerate(["Der Rabatt wurde an der Kasse nicht abgezogen.",
+                                                    "Versandkosten sind viel zu hoch.", "Alles bestens."])]
+    feedback_analyze(feedback_ids=[f.pk for f in items])
+    assert analysis_outdated_count() == 0
+    s = TopicSuggestion.objects.create(label="x", terms=["x"], size=1, quotes=[], member_ids=[items[2].pk],
+                                       component="discovery.kmeans-ctfidf.v1")
+    with django_capture_on_commit_callbacks(execute=False):
+        accepted = suggestion_accept(suggestion=s, name_de="Lob", name_en="Praise", parent=None, user=None)
+        topic_split(topic=Topic.objects.get(key="price_value"),
+                    names=[("Rabatte", "Discounts"), ("Versandkosten", "Shipping costs")])
+    waiting = Job.objects.filter(kind="analysis", status="queued", params__refresh=True)
+    assert waiting.count() == 1  # two edits, one waiting job
+    assert analysis_outdated_count() == 3  # analysed with the old taxonomy
+    from resonanz.analysis.tasks import analyze_feedback_task
+
+    counts = analyze_feedback_task.call(job_id=waiting.get().pk)
+    assert counts["analysed"] == 3 and analysis_outdated_count() == 0
+    keys = set(FeedbackTopic.objects.filter(feedback=items[0]).values_list("topic__key", flat=True))
+    assert "price_value.discounts" in keys  # the new sub-topic reaches feedback stored before the split
+    kept = FeedbackTopic.objects.get(feedback=items[2], topic=accepted)
+    assert kept.component == "discovery.accepted.v1"  # an analyst's decision survives the re-analysis
