@@ -35,6 +35,12 @@ from resonanz.feedback.models import Feedback
 SEARCH_MAX_K = 100
 
 
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return ser.validated_data
+
+
 def _job(job_id: int | None) -> Response:
     body = {"job": job_id, "url": f"/api/v1/jobs/{job_id}/" if job_id else None}
     return Response(body, status=status.HTTP_202_ACCEPTED if job_id else status.HTTP_200_OK)
@@ -146,9 +152,7 @@ class TopicViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, key: str) -> Response:
         source = self.get_object()
-        ser = s.TopicMergeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        target = ser.validated_data["into"]
+        target = _valid(s.TopicMergeSerializer, request)["into"]
         try:
             moved = services.topic_merge(source=source, target=target)
         except ValueError as exc:
@@ -160,9 +164,7 @@ class TopicViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     @action(detail=True, methods=["post"])
     def split(self, request: Request, key: str) -> Response:
         topic = self.get_object()
-        ser = s.TopicSplitSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        names = [(n["name_de"], n.get("name_en") or "") for n in ser.validated_data["names"]]
+        names = [(n["name_de"], n.get("name_en") or "") for n in _valid(s.TopicSplitSerializer, request)["names"]]
         try:
             created = services.topic_split(topic=topic, names=names)
         except ValueError as exc:
@@ -192,9 +194,8 @@ class ClassifierViewSet(_Base, viewsets.ReadOnlyModelViewSet):
                    summary="Train a head from the corrections (background job)")
     @action(detail=False, methods=["post"])
     def train(self, request: Request) -> Response:
-        ser = s.TaskSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return _job(training.classifier_train_enqueue(task=ser.validated_data["task"], user=request.user).pk)
+        task = _valid(s.TaskSerializer, request)["task"]
+        return _job(training.classifier_train_enqueue(task=task, user=request.user).pk)
 
     @extend_schema(request=None, responses={202: s.JobRefSerializer, 200: s.JobRefSerializer},
                    summary="Make this head the active one of its task")
@@ -207,10 +208,8 @@ class ClassifierViewSet(_Base, viewsets.ReadOnlyModelViewSet):
                    summary="Go back to the shipped model for a task")
     @action(detail=False, methods=["post"], url_path="use-shipped")
     def use_shipped(self, request: Request) -> Response:
-        ser = s.TaskSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        return _job(training.classifier_activate(task=ser.validated_data["task"], classifier=None,
-                                                 user=request.user))
+        task = _valid(s.TaskSerializer, request)["task"]
+        return _job(training.classifier_activate(task=task, classifier=None, user=request.user))
 
 
 # ---- topic discovery ----------------------------------------------------------------------------------------
@@ -261,9 +260,7 @@ class TopicSuggestionViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         suggestion = self.get_object()
-        ser = s.SuggestionAcceptSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = ser.validated_data
+        d = _valid(s.SuggestionAcceptSerializer, request)
         topic = services.suggestion_accept(suggestion=suggestion, name_de=d["name_de"], name_en=d.get("name_en", ""),
                                            parent=d.get("parent"), user=request.user)
         return self._decided(suggestion, topic)
@@ -272,9 +269,8 @@ class TopicSuggestionViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
         suggestion = self.get_object()
-        ser = s.TopicMergeSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        topic = services.suggestion_merge(suggestion=suggestion, target=ser.validated_data["into"], user=request.user)
+        target = _valid(s.TopicMergeSerializer, request)["into"]
+        topic = services.suggestion_merge(suggestion=suggestion, target=target, user=request.user)
         return self._decided(suggestion, topic)
 
     @extend_schema(request=None, summary="Reject")
