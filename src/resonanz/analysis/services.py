@@ -37,6 +37,7 @@ from resonanz.feedback.models import Feedback
 BATCH = 64
 DECIDED_PREFIX = "discovery."  # FeedbackTopic.component of assignments an analyst decided (accepted suggestions)
 SENTIMENTS = ("negative", "neutral", "positive")
+MAX_TOPICS_PER_LABEL = 50
 LANGUAGE_CODE = re.compile(r"^([a-z]{2,3}|other)\Z")
 _pipelines: dict[str, Any] = {}
 _pipeline_lock = threading.Lock()
@@ -315,19 +316,6 @@ def analysis_enqueue(*, feedback_ids: Iterable[int] | None = None, user: Any = N
     return first
 
 
-def analysis_enqueue_pending(*, user: Any = None) -> int | None:
-    """Make sure feedback without an analysis gets one soon: enqueue one "analyse everything pending" job
-    unless such a job is still waiting (bursts of single items, e.g. webhooks, share one job). Returns the
-    job id, or None when a waiting job already covers it."""
-    from resonanz.jobs.models import Job, JobStatus
-
-    waiting = Job.objects.filter(kind="analysis", status=JobStatus.QUEUED).exclude(params__has_key="feedback_ids")
-    # (a waiting "all pending" or refresh job covers new items too)
-    if waiting.exists():
-        return None
-    return analysis_enqueue(user=user, label="Textanalyse: neues Feedback")
-
-
 def discovery_enqueue(*, user: Any = None, label: str = "") -> Any:
     """Create the job for topic discovery and enqueue it on commit."""
     from resonanz.analysis.tasks import discovery_task
@@ -359,9 +347,13 @@ def correction_create(*, feedback: Feedback, kind: str, value: Any, user: Any,
     elif kind == CorrectionKind.TOPICS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("topics must be a list of topic keys")
+        if len(value) > MAX_TOPICS_PER_LABEL:
+            raise ValueError(f"topics: at most {MAX_TOPICS_PER_LABEL} topic keys per item, got {len(value)}")
         unknown = set(value) - set(Topic.objects.filter(key__in=value).values_list("key", flat=True))
         if unknown:
-            raise ValueError(f"unknown topics: {', '.join(sorted(unknown))}")
+            shown = sorted(unknown)[:10]
+            more = f" and {len(unknown) - len(shown)} more" if len(unknown) > len(shown) else ""
+            raise ValueError(f"unknown topics: {', '.join(k[:130] for k in shown)}{more}")
         previous = list(FeedbackTopic.objects.filter(feedback=feedback).values_list("topic__key", flat=True))
     elif kind == CorrectionKind.LANGUAGE:
         if not isinstance(value, str) or not LANGUAGE_CODE.match(value):

@@ -128,6 +128,8 @@ def test_run_analyses_pending_feedback_as_a_job(clients: dict[str, APIClient], d
     ("sentiment", ["positive"], "negative, neutral or positive"),
     ("topics", "delivery", "list of topic keys"),
     ("topics", ["delivery", "<script>alert(1)</script>"], "unknown topics: <script>alert(1)</script>"),
+    ("topics", ["delivery"] * 51, "at most 50 topic keys"),
+    ("topics", [f"nope{i}" for i in range(30)], "and 20 more"),
     ("language", "Deutsch", "language code"),
     ("intent", "rant", "intent must be one of"),
     ("aspect", {"topic": "delivery"}, "aspect must be"),

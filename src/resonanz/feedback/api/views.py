@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from resonanz.accounts.api.common import ApiListMixin, ProtectedDestroyMixin
-from resonanz.analysis.services import analysis_enqueue, analysis_enqueue_pending
+from resonanz.analysis.services import analysis_enqueue, analysis_enqueue_refresh
 from resonanz.feedback.api.serializers import FeedbackSerializer, FeedbackSourceSerializer
 from resonanz.feedback.filters import FeedbackFilter
 from resonanz.feedback.models import Feedback, FeedbackSource
@@ -58,8 +58,8 @@ class FeedbackViewSet(ApiListMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         serializer.save()
         created = getattr(serializer, "created", True)
-        if created:  # new feedback goes to the text analysis; a burst of single items shares one job
-            analysis_enqueue_pending(user=request.user)
+        if created:  # new feedback goes to the text analysis; a burst of single items shares one waiting job
+            analysis_enqueue_refresh(user=request.user, label="Textanalyse: neues Feedback")
         headers = {"Location": reverse("api-feedback-detail", args=[serializer.instance.pk])} if created else {}
         return Response(serializer.data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
                         headers=headers)
