@@ -116,8 +116,9 @@ def classifier_train_from_corrections(
 @transaction.atomic
 def classifier_activate(*, task: str, classifier: TrainedClassifier | None, user: Any = None) -> int | None:
     """Make ``classifier`` the one active head of its task (``None``: back to the shipped model) and queue the
-    re-analysis of stored feedback. Returns the first re-analysis job id (None when nothing is stored)."""
-    from resonanz.analysis.services import analysis_enqueue, pipeline_reset
+    renewal of the stored analyses (ADR 0007). Returns the job id (None when nothing is stored or a renewal is
+    already waiting)."""
+    from resonanz.analysis.services import analysis_enqueue_refresh, pipeline_reset
 
     if task not in TASKS:
         raise ValueError("task must be 'sentiment' or 'topics'")
@@ -129,5 +130,6 @@ def classifier_activate(*, task: str, classifier: TrainedClassifier | None, user
         classifier.active = True
         classifier.save(update_fields=["active"])
     pipeline_reset()
-    ids = list(FeedbackAnalysis.objects.order_by("feedback_id").values_list("feedback_id", flat=True))
-    return analysis_enqueue(feedback_ids=ids, user=user, label=_("Neuanalyse nach Modellwechsel"))
+    if not FeedbackAnalysis.objects.exists():
+        return None
+    return analysis_enqueue_refresh(user=user, label=_("Neuanalyse nach Modellwechsel"))  # the version changed
