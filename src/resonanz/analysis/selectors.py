@@ -96,17 +96,20 @@ def suggestion_list(*, status: str = "open") -> QuerySet[TopicSuggestion]:
 
 
 # ---- labels for training heads -------------------------------------------------------------------------
-def human_labels(*, kind: str) -> dict[int, tuple[Any, Any]]:
-    """Latest human label per item of one correction kind: ``{feedback_id: (value, model label then)}``;
-    empty topic sets are left out."""
-    latest: dict[int, tuple[Any, Any]] = {}
-    for fid, value, prev in Correction.objects.filter(kind=kind).order_by("created_at", "id").values_list(
-            "feedback_id", "value", "previous"):
-        latest[fid] = (value, prev)
+def human_labels(*, kind: str) -> dict[int, tuple[Any, Any, bool]]:
+    """Latest human label per item of one correction kind: ``{feedback_id: (value, model label then, drawn by
+    the random quality check)}``; empty topic sets are left out."""
+    latest: dict[int, tuple[Any, Any, bool]] = {}
+    sampled: set[int] = set()
+    for fid, value, prev, origin in Correction.objects.filter(kind=kind).order_by("created_at", "id").values_list(
+            "feedback_id", "value", "previous", "origin"):
+        sampled |= {fid} if origin == CorrectionOrigin.SAMPLE else set()
+        latest[fid] = (value, prev, fid in sampled)
     if kind != CorrectionKind.TOPICS:
         return latest
     alias = topic_aliases()  # a label given before a merge means the topic it was merged into
-    return {fid: (sorted({alias.get(k, k) for k in value}), prev) for fid, (value, prev) in latest.items() if value}
+    return {fid: (sorted({alias.get(k, k) for k in value}), prev, s) for fid, (value, prev, s) in latest.items()
+            if value}
 
 
 def model_labels_sample(*, kind: str, exclude: set[int], limit: int, seed: int = 0) -> dict[int, Any]:

@@ -76,7 +76,7 @@ def classifier_train_from_corrections(
     human = selectors.human_labels(kind=TASKS[task])
     if len(human) < MIN_LABELS:
         raise ValueError(f"only {len(human)} human {task} labels; at least {MIN_LABELS} are needed to train")
-    classes = {v for value, _ in human.values() for v in (value if isinstance(value, list) else [value])}
+    classes = {v for value, *_ in human.values() for v in (value if isinstance(value, list) else [value])}
     if len(classes) < 2:
         raise ValueError(f"the human {task} labels use only one class ({', '.join(classes)}); need at least two")
     ids = sorted(human)
@@ -86,7 +86,7 @@ def classifier_train_from_corrections(
     bg_texts, bg_X = _texts_and_vectors(bg_ids) if bg_ids else ([], np.zeros((0, 384), dtype=np.float32))
     try:
         result = train_from_human_labels(
-            HumanLabelled(texts, X, [human[i][0] for i in ids], [human[i][1] for i in ids]),
+            HumanLabelled(texts, X, [human[i][0] for i in ids], [human[i][1] for i in ids], [human[i][2] for i in ids]),
             ModelLabelled(bg_texts, bg_X, [bg[i] for i in bg_ids]), task=task, multi_label=(task == "topics"))
     except TextAnalysisError as exc:
         raise ValueError(str(exc)) from exc
@@ -110,7 +110,8 @@ def classifier_train_from_corrections(
     return {"name": name, "version": version, "examples": len(ids), "background": result.n_background,
             "background_left_out": result.n_contradicted, "classes": len(clf.classes),
             "cv_score": r3(result.cv_score), "before_score": r3(result.before_score),
-            "agreement": r3(result.agreement), "active": make_active, "reason": result.reason}
+            "agreement": r3(result.agreement), "sample": result.n_sample, "sample_cv_score": r3(result.sample_cv_score),
+            "sample_before_score": r3(result.sample_before_score), "active": make_active, "reason": result.reason}
 
 
 @transaction.atomic

@@ -219,3 +219,19 @@ def test_a_taxonomy_change_renews_the_stored_analyses_and_keeps_decided_assignme
     assert "price_value.discounts" in keys  # the new sub-topic reaches feedback stored before the split
     kept = FeedbackTopic.objects.get(feedback=items[2], topic=accepted)
     assert kept.component == "discovery.accepted.v1"  # an analyst's decision survives the re-analysis
+
+
+def test_quality_check_labels_decide_the_activation_of_a_head_trained_from_corrections(tmp_path, monkeypatch) -> None:
+    from resonanz.analysis.training import classifier_train_from_corrections
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    good = [_fb(800 + i, f"Alles super, sehr zufrieden mit Bestellung {i}") for i in range(16)]
+    bad = [_fb(850 + i, f"Katastrophe, nie wieder bestelle ich {i}") for i in range(16)]
+    feedback_analyze(feedback_ids=[f.pk for f in good + bad])
+    for f in good + bad:  # the random quality check: labelled as read, whatever the model said
+        f.refresh_from_db()
+        correction_create(feedback=f, kind="sentiment", value="positive" if f in good else "negative", user=None,
+                          origin="sample")
+    info = classifier_train_from_corrections(task="sentiment", activate=False)
+    assert info["sample"] == 32 and info["sample_cv_score"] is not None and info["sample_before_score"] is not None
+    assert "32 randomly drawn items" in info["reason"]

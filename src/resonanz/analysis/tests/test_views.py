@@ -186,7 +186,7 @@ def test_trained_models_can_be_activated_and_switched_back_only_with_the_permiss
     feedback_analyze(feedback_ids=[fb.pk])
     tc = TrainedClassifier.objects.create(
         name="corrections-sentiment", task="sentiment", version=3, path=str(tmp_path / "x"), n_examples=40,
-        metrics={"cv_score": 0.61, "before_score": 0.72, "agreement": 0.9, "n_background": 900,
+        metrics={"cv_score": 0.61, "before_score": 0.72, "agreement": 0.9, "n_background": 900, "recommend": False,
                  "reason": "cross-validated 0.610 < 0.720 <b>x</b>"})
     viewer, analyst = _client("viewer"), _client("analyst")
     page = analyst.get(reverse("analysis:quality"))

@@ -21,6 +21,10 @@ Before it replaces the current model the new head is measured, out of fold, on t
   how much of the other feedback the switch would relabel.
 
 :func:`train_from_human_labels` recommends activation when ``cv_score >= before_score``; the caller decides.
+Corrections are a biased sample (mostly the model's errors: the old model scores near 0 on them, so the check
+passes by construction). When at least ``MIN_SAMPLE`` of the human labels come from the random quality check
+(``HumanLabelled.sample``), the same comparison restricted to those items decides instead: an unbiased estimate
+of which model is more accurate on the feedback as it comes.
 Pure Python (numpy + scikit-learn through :mod:`heads`), no Django.
 """
 
@@ -39,16 +43,19 @@ from resonanz.core.text.heads import TextClassifier, train_classifier
 
 Label = str | list[str]
 NEIGHBOURS = 5
+MIN_SAMPLE = 30  # quality-check labels needed before they, not all human labels, decide activation
 
 
 @dataclass
 class HumanLabelled:
-    """Items with a human label (``previous``: the model's label when the human gave theirs, or None)."""
+    """Items with a human label (``previous``: the model's label when the human gave theirs, or None;
+    ``sample``: True for items drawn at random by the quality check rather than picked by an analyst)."""
 
     texts: list[str]
     X: npt.NDArray[Any]
     labels: list[Label]
     previous: list[Label | None]
+    sample: list[bool] | None = None
 
 
 @dataclass
@@ -72,11 +79,16 @@ class RelabelResult:
     recommend: bool
     reason: str
     n_contradicted: int = 0  # background items left out: a nearby human label disagrees
+    n_sample: int = 0  # human labels of the random quality check, measured out of fold and with a model output
+    sample_cv_score: float | None = None
+    sample_before_score: float | None = None
 
     def metrics(self) -> dict[str, Any]:
         return {"n_human": self.n_human, "n_background": self.n_background, "cv_score": self.cv_score,
                 "before_score": self.before_score, "n_before": self.n_before, "agreement": self.agreement,
-                "recommend": self.recommend, "reason": self.reason, "n_contradicted": self.n_contradicted, "classes": self.classifier.classes}
+                "recommend": self.recommend, "reason": self.reason, "n_contradicted": self.n_contradicted,
+                "n_sample": self.n_sample, "sample_cv_score": self.sample_cv_score,
+                "sample_before_score": self.sample_before_score, "classes": self.classifier.classes}
 
 
 def _as_set(v: Label | None) -> set[str]:
@@ -177,8 +189,16 @@ def train_from_human_labels(
     with_prev = [i for i in range(n_h) if human.previous[i] is not None]
     before = label_score([human.labels[i] for i in with_prev], [human.previous[i] for i in with_prev],
                          multi_label=multi_label)
+    sampled = [i for i in with_prev if human.sample and human.sample[i] and oof[i] is not None]
+    s_cv = label_score([human.labels[i] for i in sampled], [oof[i] for i in sampled], multi_label=multi_label)
+    s_before = label_score([human.labels[i] for i in sampled], [human.previous[i] for i in sampled],
+                           multi_label=multi_label)
     clf = _fit(texts, X, labels, task=task, multi_label=multi_label)
-    if cv is None:
+    if len(sampled) >= MIN_SAMPLE and s_cv is not None and s_before is not None:
+        recommend = s_cv >= s_before
+        reason = (f"on {len(sampled)} randomly drawn items: cross-validated {s_cv:.3f} "
+                  f"{'>=' if recommend else '<'} {s_before:.3f} of the model at labelling time")
+    elif cv is None:
         recommend, reason = False, f"too few human labels ({n_h}) to measure the new model out of fold"
     elif before is None:
         recommend, reason = True, "no earlier model output to compare with"
@@ -186,4 +206,5 @@ def train_from_human_labels(
         recommend, reason = True, f"cross-validated {cv:.3f} >= {before:.3f} of the model at correction time"
     else:
         recommend, reason = False, f"cross-validated {cv:.3f} < {before:.3f} of the model at correction time"
-    return RelabelResult(clf, n_h, n_b, cv, before, len(with_prev), agree, recommend, reason, n_contradicted)
+    return RelabelResult(clf, n_h, n_b, cv, before, len(with_prev), agree, recommend, reason, n_contradicted,
+                         len(sampled), s_cv, s_before)

@@ -128,3 +128,32 @@ def test_multi_label_topics_with_background_sets() -> None:
     before = label_score([sets[i] for i in test], [model_sets[i] for i in test], multi_label=True)
     assert score is not None and before is not None and score > before
     assert r.recommend and r.before_score is not None and r.cv_score is not None and r.cv_score > r.before_score
+
+
+def test_a_random_sample_decides_activation_when_there_is_one() -> None:
+    """A careless analyst "corrects" clusters 0 and 1 (negative, neutral) to positive; the quality check labelled random items as they
+    are. On all human labels together the new head looks better than the model (the corrections are where the
+    model "erred"); on the random sample it is worse, and with enough sample labels that decides."""
+    X, truth, cl, model = _world(1)
+    wrong = np.flatnonzero(np.isin(cl[:900], [0, 1]))[:40]
+    rng = np.random.default_rng(3)
+    sample = rng.choice(np.setdiff1d(np.arange(900), wrong), size=60, replace=False)
+    idx = np.concatenate([wrong, sample])
+    labels = ["positive"] * len(wrong) + list(truth[sample])
+    flags = [False] * len(wrong) + [True] * len(sample)
+    rest = np.setdiff1d(np.arange(900), idx)[:200]
+    bg = ModelLabelled(_texts(len(rest)), X[rest], list(model[rest]))
+
+    def run(sample_flags: list[bool] | None):
+        return train_from_human_labels(
+            HumanLabelled(_texts(len(idx)), X[idx], labels, list(model[idx]), sample_flags), bg,
+            task="sentiment", multi_label=False)
+
+    blind = run(None)
+    assert blind.recommend and blind.cv_score >= blind.before_score  # fooled by the biased labels
+    checked = run(flags)
+    assert checked.n_sample == 60 and checked.sample_cv_score < checked.sample_before_score
+    assert not checked.recommend and "60 randomly drawn items" in checked.reason
+    assert checked.metrics()["sample_before_score"] == checked.sample_before_score
+    few = run([False] * len(wrong) + [True] * 20 + [False] * 40)  # below MIN_SAMPLE: all labels decide
+    assert few.recommend and few.n_sample == 20
