@@ -49,7 +49,7 @@ def populate(n_feedback: int, n_customers: int, *, start_id: int = 1, seed: int 
     from django.db import transaction
 
     from resonanz.analysis.models import Topic
-    from resonanz.analysis.services import topics_ensure_default
+    from resonanz.analysis.taxonomy import topics_ensure_default
     from resonanz.feedback.models import FeedbackSource
     from resonanz.journeys.models import Channel, Touchpoint
 

@@ -34,7 +34,7 @@ def analyze_feedback_task(*, job_id: int) -> dict[str, int]:
 @task()
 def discovery_task(*, job_id: int) -> int:
     """Cluster feedback without topics into suggestions."""
-    from resonanz.analysis.services import discovery_run
+    from resonanz.analysis.taxonomy import discovery_run
     from resonanz.jobs.services import job_fail, job_finish, job_start
 
     job_start(job_id=job_id)

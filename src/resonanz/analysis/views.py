@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from resonanz.accounts.selectors import can_see_original_text
 from resonanz.analysis import selectors, services
+from resonanz.analysis import taxonomy as taxonomy_services
 from resonanz.analysis.forms import AcceptForm, MergeForm, SplitForm, TopicForm
 from resonanz.analysis.models import Topic, TopicSuggestion
 from resonanz.feedback.models import Feedback
@@ -145,7 +146,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @permission_required("analysis.view_topic", raise_exception=True)
 def taxonomy(request: HttpRequest) -> HttpResponse:
-    services.topics_ensure_default()
+    taxonomy_services.topics_ensure_default()
     form = TopicForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("analysis.add_topic"):
@@ -153,8 +154,8 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                key = services.topic_key_for(name=data["name_en"] or data["name_de"], parent=data["parent"])
-                services.topic_save(key=key, **data)
+                key = taxonomy_services.topic_key_for(name=data["name_en"] or data["name_de"], parent=data["parent"])
+                taxonomy_services.topic_save(key=key, **data)
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -180,15 +181,15 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "save")
         try:
             if action == "save" and form.is_valid():
-                services.topic_save(topic=topic, **form.cleaned_data)
+                taxonomy_services.topic_save(topic=topic, **form.cleaned_data)
                 messages.success(request, _("Thema gespeichert."))
                 return redirect("analysis:taxonomy")
             if action == "merge" and merge_form.is_valid():
-                moved = services.topic_merge(source=topic, target=merge_form.cleaned_data["target"])
+                moved = taxonomy_services.topic_merge(source=topic, target=merge_form.cleaned_data["target"])
                 messages.success(request, _("Zusammengeführt: %(n)d Zuordnungen verschoben.") % {"n": moved})
                 return redirect("analysis:taxonomy")
             if action == "split" and split_form.is_valid():
-                services.topic_split(topic=topic, names=split_form.cleaned_data["names"])
+                taxonomy_services.topic_split(topic=topic, names=split_form.cleaned_data["names"])
                 messages.success(request, _("Unterthemen angelegt. Das gespeicherte Feedback wird im Hintergrund neu zugeordnet."))
                 return redirect("analysis:taxonomy")
         except ValueError as exc:
@@ -209,7 +210,7 @@ def discovery(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("analysis.change_topicsuggestion", raise_exception=True)
 def discovery_run(request: HttpRequest) -> HttpResponse:
-    job = services.discovery_enqueue(user=request.user, label=_("Themenvorschläge suchen"))
+    job = taxonomy_services.discovery_enqueue(user=request.user, label=_("Themenvorschläge suchen"))
     return redirect("jobs:detail", job.pk)
 
 
@@ -221,18 +222,18 @@ def suggestion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if suggestion.status != "open":
         messages.error(request, _("Dieser Vorschlag wurde schon entschieden."))
     elif action == "reject":
-        services.suggestion_reject(suggestion=suggestion, user=request.user)
+        taxonomy_services.suggestion_reject(suggestion=suggestion, user=request.user)
         messages.success(request, _("Vorschlag abgelehnt."))
     elif action == "merge":
         target = get_object_or_404(Topic, pk=request.POST.get("target") or 0)
-        services.suggestion_merge(suggestion=suggestion, target=target, user=request.user)
+        taxonomy_services.suggestion_merge(suggestion=suggestion, target=target, user=request.user)
         messages.success(request, _("Vorschlag zum Thema „%(t)s“ hinzugefügt.") % {"t": target.name_de})
     elif action == "accept":
         form = AcceptForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Bitte einen deutschen und einen englischen Namen angeben."))
             return redirect("analysis:discovery")
-        topic = services.suggestion_accept(suggestion=suggestion, user=request.user, **form.cleaned_data)
+        topic = taxonomy_services.suggestion_accept(suggestion=suggestion, user=request.user, **form.cleaned_data)
         messages.success(request, _("Neues Thema „%(t)s“ angelegt.") % {"t": topic.name_de})
     else:
         return HttpResponseBadRequest("unknown action")

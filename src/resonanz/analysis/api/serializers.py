@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from resonanz.analysis import services
+from resonanz.analysis import services, taxonomy
 from resonanz.analysis.models import (
     Correction,
     CorrectionKind,
@@ -140,18 +140,18 @@ class TopicSerializer(serializers.ModelSerializer):
     def create(self, validated_data: dict[str, Any]) -> Topic:
         try:
             if "key" not in validated_data:
-                validated_data["key"] = services.topic_key_for(
+                validated_data["key"] = taxonomy.topic_key_for(
                     name=validated_data.get("name_en") or validated_data.get("name_de", ""),
                     parent=validated_data.get("parent"),
                 )
-            return services.topic_save(**validated_data)
+            return taxonomy.topic_save(**validated_data)
         except ValueError as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
 
     def update(self, instance: Topic, validated_data: dict[str, Any]) -> Topic:
         validated_data.pop("key", None)
         try:
-            return services.topic_save(topic=instance, **validated_data)
+            return taxonomy.topic_save(topic=instance, **validated_data)
         except ValueError as exc:
             raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
 

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from resonanz.accounts.api.common import ApiListMixin, Conflict
 from resonanz.accounts.permissions import RoleActionPermissions
 from resonanz.accounts.selectors import can_see_original_text
-from resonanz.analysis import selectors, services, training
+from resonanz.analysis import selectors, services, taxonomy, training
 from resonanz.analysis.api import serializers as s
 from resonanz.analysis.models import (
     Correction,
@@ -143,7 +143,7 @@ class TopicViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
 
     def get_queryset(self) -> QuerySet[Topic]:
         if not getattr(self, "swagger_fake_view", False):  # the schema generator has no database
-            services.topics_ensure_default()
+            taxonomy.topics_ensure_default()
         return Topic.objects.select_related("parent", "merged_into")
 
     @extend_schema(request=s.TopicMergeSerializer, summary="Merge this topic into another one",
@@ -154,7 +154,7 @@ class TopicViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
         source = self.get_object()
         target = _valid(s.TopicMergeSerializer, request)["into"]
         try:
-            moved = services.topic_merge(source=source, target=target)
+            moved = taxonomy.topic_merge(source=source, target=target)
         except ValueError as exc:
             raise ValidationError({"into": [str(exc)]}) from exc
         return Response({"moved": moved, "topic": s.TopicSerializer(target).data})
@@ -166,7 +166,7 @@ class TopicViewSet(_Base, mixins.CreateModelMixin, mixins.UpdateModelMixin, view
         topic = self.get_object()
         names = [(n["name_de"], n.get("name_en") or "") for n in _valid(s.TopicSplitSerializer, request)["names"]]
         try:
-            created = services.topic_split(topic=topic, names=names)
+            created = taxonomy.topic_split(topic=topic, names=names)
         except ValueError as exc:
             raise ValidationError({"names": [str(exc)]}) from exc
         return Response(s.TopicSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
@@ -254,14 +254,14 @@ class TopicSuggestionViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={202: s.JobRefSerializer}, summary="Search for new topics (job)")
     @action(detail=False, methods=["post"])
     def run(self, request: Request) -> Response:
-        return _job(services.discovery_enqueue(user=request.user, label="Themenvorschläge suchen (API)").pk)
+        return _job(taxonomy.discovery_enqueue(user=request.user, label="Themenvorschläge suchen (API)").pk)
 
     @extend_schema(request=s.SuggestionAcceptSerializer, summary="Accept as a new topic")
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         suggestion = self.get_object()
         d = _valid(s.SuggestionAcceptSerializer, request)
-        topic = services.suggestion_accept(suggestion=suggestion, name_de=d["name_de"], name_en=d.get("name_en", ""),
+        topic = taxonomy.suggestion_accept(suggestion=suggestion, name_de=d["name_de"], name_en=d.get("name_en", ""),
                                            parent=d.get("parent"), user=request.user)
         return self._decided(suggestion, topic)
 
@@ -270,14 +270,14 @@ class TopicSuggestionViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     def merge(self, request: Request, pk: str) -> Response:
         suggestion = self.get_object()
         target = _valid(s.TopicMergeSerializer, request)["into"]
-        topic = services.suggestion_merge(suggestion=suggestion, target=target, user=request.user)
+        topic = taxonomy.suggestion_merge(suggestion=suggestion, target=target, user=request.user)
         return self._decided(suggestion, topic)
 
     @extend_schema(request=None, summary="Reject")
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         suggestion = self.get_object()
-        services.suggestion_reject(suggestion=suggestion, user=request.user)
+        taxonomy.suggestion_reject(suggestion=suggestion, user=request.user)
         return self._decided(suggestion)
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from resonanz.analysis.models import Correction, FeedbackTopic, Topic, TopicSuggestion, TrainedClassifier
-from resonanz.analysis.services import feedback_analyze, topics_ensure_default
+from resonanz.analysis.services import feedback_analyze
+from resonanz.analysis.taxonomy import topics_ensure_default
 from resonanz.feedback.models import Feedback, FeedbackSource
 from resonanz.jobs.models import Job
 from resonanz.testing import token_client

@@ -10,12 +10,8 @@ from django.utils import timezone
 
 from resonanz.accounts.services import user_create
 from resonanz.analysis.models import Correction, FeedbackAnalysis, FeedbackEmbedding, FeedbackTopic, Topic
-from resonanz.analysis.services import (
-    correction_create,
-    feedback_analyze,
-    taxonomy_dict,
-    topics_ensure_default,
-)
+from resonanz.analysis.services import correction_create, feedback_analyze
+from resonanz.analysis.taxonomy import taxonomy_dict, topics_ensure_default
 from resonanz.feedback.models import Feedback, FeedbackSource
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +169,7 @@ def test_training_takes_huge_and_hostile_corrected_texts(tmp_path, monkeypatch) 
 
 def test_merging_a_topic_into_its_own_sub_topic_keeps_the_tree_and_the_labels_whole() -> None:
     from resonanz.analysis.selectors import human_labels, model_quality, topic_tree
-    from resonanz.analysis.services import topic_merge
+    from resonanz.analysis.taxonomy import topic_merge
 
     topics_ensure_default()
     fb = _fb(600, "Paket kam zu spät")
@@ -194,7 +190,8 @@ def test_merging_a_topic_into_its_own_sub_topic_keeps_the_tree_and_the_labels_wh
 def test_a_taxonomy_change_renews_the_stored_analyses_and_keeps_decided_assignments(
         django_capture_on_commit_callbacks) -> None:
     from resonanz.analysis.models import TopicSuggestion
-    from resonanz.analysis.services import analysis_outdated_count, suggestion_accept, topic_split
+    from resonanz.analysis.services import analysis_outdated_count
+    from resonanz.analysis.taxonomy import suggestion_accept, topic_split
     from resonanz.jobs.models import Job
 
     topics_ensure_default()

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from resonanz.accounts.services import user_create
 from resonanz.analysis.models import Correction, FeedbackTopic, Topic, TopicSuggestion
-from resonanz.analysis.services import feedback_analyze, topics_ensure_default
+from resonanz.analysis.services import feedback_analyze
+from resonanz.analysis.taxonomy import topics_ensure_default
 from resonanz.feedback.models import Feedback, FeedbackSource
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,8 @@ PER_SHAPE = 3  # pages of one shape: the same path (ids as N) and the same query
 @pytest.fixture
 def world(tmp_path):
     from resonanz.analysis.models import Topic, TopicSuggestion
-    from resonanz.analysis.services import feedback_analyze, topic_split, topics_ensure_default
+    from resonanz.analysis.services import feedback_analyze
+    from resonanz.analysis.taxonomy import topic_split, topics_ensure_default
     from resonanz.demo.loader import demo_load
     from resonanz.feedback.models import Feedback
     from resonanz.imports.services import import_file
