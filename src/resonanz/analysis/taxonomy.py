@@ -261,15 +261,7 @@ def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: To
         description_de=", ".join(suggestion.terms[:6]), description_en=", ".join(suggestion.terms[:6]),
         examples_de=examples, examples_en=examples, position=999,
     )
-    FeedbackTopic.objects.bulk_create(
-        [FeedbackTopic(feedback_id=fid, topic=topic, score=1.0, component="discovery.accepted.v1") for fid in suggestion.member_ids],
-        ignore_conflicts=True,
-    )
-    suggestion.status = SuggestionStatus.ACCEPTED
-    suggestion.topic = topic
-    suggestion.decided_by = user if getattr(user, "pk", None) else None
-    suggestion.save()
-    _taxonomy_changed()
+    _assign_members(suggestion, topic, SuggestionStatus.ACCEPTED, user)
     return topic
 
 
@@ -277,19 +269,25 @@ def suggestion_accept(*, suggestion: Any, name_de: str, name_en: str, parent: To
 def suggestion_merge(*, suggestion: Any, target: Topic, user: Any) -> Topic:
     """Add a suggestion to an existing topic: its quotes become examples, its members get the topic."""
     _check_open(suggestion)
-
     target.examples_de = list(dict.fromkeys([*target.examples_de, *[q["text"][:300] for q in suggestion.quotes]]))
     target.save()
+    _assign_members(suggestion, target, SuggestionStatus.MERGED, user)
+    return target
+
+
+def _assign_members(suggestion: Any, topic: Topic, status: str, user: Any) -> None:
+    """The analyst's decision: the suggestion's members get ``topic`` (kept through re-analysis, component
+    ``discovery.<status>.v1``), the suggestion is marked decided, and the stored analyses are renewed."""
     FeedbackTopic.objects.bulk_create(
-        [FeedbackTopic(feedback_id=fid, topic=target, score=1.0, component="discovery.merged.v1") for fid in suggestion.member_ids],
+        [FeedbackTopic(feedback_id=fid, topic=topic, score=1.0, component=f"discovery.{status}.v1")
+         for fid in suggestion.member_ids],
         ignore_conflicts=True,
     )
-    suggestion.status = SuggestionStatus.MERGED
-    suggestion.topic = target
+    suggestion.status = status
+    suggestion.topic = topic
     suggestion.decided_by = user if getattr(user, "pk", None) else None
     suggestion.save()
     _taxonomy_changed()
-    return target
 
 
 def suggestion_reject(*, suggestion: Any, user: Any) -> None:
