@@ -65,30 +65,26 @@ def topic_tree() -> list[tuple[Topic, int]]:
     return out
 
 
-def topic_aliases() -> dict[str, str]:
-    """Key of every merged topic -> key of the topic it now lives in (following chains of merges)."""
-    into = dict(Topic.objects.filter(merged_into__isnull=False).values_list("key", "merged_into__key"))
+def _chain_ends(step: dict[str, str | None]) -> dict[str, str]:
+    """Each key -> where following ``step`` from it ends (cycles stop where they close)."""
     out = {}
-    for key in into:
+    for key in step:
         k, seen = key, set()
-        while k in into and k not in seen:
+        while step.get(k) and k not in seen:
             seen.add(k)
-            k = into[k]
+            k = step[k]  # type: ignore[assignment]
         out[key] = k
     return out
+
+
+def topic_aliases() -> dict[str, str]:
+    """Key of every merged topic -> key of the topic it now lives in (following chains of merges)."""
+    return _chain_ends(dict(Topic.objects.filter(merged_into__isnull=False).values_list("key", "merged_into__key")))
 
 
 def topic_roots() -> dict[str, str]:
     """Topic key -> key of its top-level ancestor."""
-    parent = dict(Topic.objects.values_list("key", "parent__key"))
-    out = {}
-    for key in parent:
-        k, seen = key, set()
-        while parent.get(k) and k not in seen:
-            seen.add(k)
-            k = parent[k]
-        out[key] = k
-    return out
+    return _chain_ends(dict(Topic.objects.values_list("key", "parent__key")))
 
 
 def suggestion_list(*, status: str = "open") -> QuerySet[TopicSuggestion]:
@@ -103,7 +99,8 @@ def human_labels(*, kind: str) -> dict[int, tuple[Any, Any, bool]]:
     sampled: set[int] = set()
     for fid, value, prev, origin in Correction.objects.filter(kind=kind).order_by("created_at", "id").values_list(
             "feedback_id", "value", "previous", "origin"):
-        sampled |= {fid} if origin == CorrectionOrigin.SAMPLE else set()
+        if origin == CorrectionOrigin.SAMPLE:
+            sampled.add(fid)
         latest[fid] = (value, prev, fid in sampled)
     if kind != CorrectionKind.TOPICS:
         return latest

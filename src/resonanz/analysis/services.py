@@ -194,16 +194,18 @@ def feedback_ids_needing_analysis(*, limit: int | None = None) -> list[int]:
     return list(qs[:limit] if limit else qs)
 
 
-def feedback_ids_outdated() -> list[int]:
-    """Feedback analysed with other components or another taxonomy than the current pipeline's."""
+def _outdated() -> Any:
+    """Analyses made with other components or another taxonomy than the current pipeline's."""
     _, version = analysis_version(pipeline_get())
-    return list(FeedbackAnalysis.objects.exclude(version=version).order_by("feedback_id").values_list(
-        "feedback_id", flat=True))
+    return FeedbackAnalysis.objects.exclude(version=version)
+
+
+def feedback_ids_outdated() -> list[int]:
+    return list(_outdated().order_by("feedback_id").values_list("feedback_id", flat=True))
 
 
 def analysis_outdated_count() -> int:
-    _, version = analysis_version(pipeline_get())
-    return FeedbackAnalysis.objects.exclude(version=version).count()
+    return _outdated().count()
 
 
 def analysis_enqueue_refresh(*, user: Any = None, label: str = "") -> int | None:
