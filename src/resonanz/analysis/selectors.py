@@ -65,6 +65,12 @@ def topic_tree() -> list[tuple[Topic, int]]:
     return out
 
 
+def topic_tree_for_review() -> list[tuple[Topic, int]]:
+    """What the quality check offers: every active topic in tree order (the same for every item, so the
+    list reveals nothing of the model's answer)."""
+    return [(t, depth) for t, depth in topic_tree() if t.active]
+
+
 def _chain_ends(step: dict[str, str | None]) -> dict[str, str]:
     """Each key -> where following ``step`` from it ends (cycles stop where they close)."""
     out = {}

@@ -114,8 +114,9 @@ REVIEW_LANGUAGES = ("de", "en", "other")
 
 @permission_required("analysis.add_correction", raise_exception=True)
 def review(request: HttpRequest) -> HttpResponse:
-    """The quality check: label randomly drawn feedback (sentiment blind, topics pre-filled with the model's);
-    the model-quality page measures the models on these labels without the bias of corrections."""
+    """The quality check: label randomly drawn feedback blind (neither the model's sentiment nor its topics
+    are shown or pre-selected: a pre-ticked answer anchors the reviewer and makes the model look better than it
+    is); the model-quality page measures the models on these labels without the bias of corrections."""
     lang = request.POST.get("lang") or request.GET.get("lang") or ""
     lang = lang if lang in REVIEW_LANGUAGES else ""
     again = f"{reverse('analysis:review')}?lang={lang}" if lang else reverse("analysis:review")
@@ -135,12 +136,8 @@ def review(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, object] = {"feedback": feedback, "lang": lang, "languages": REVIEW_LANGUAGES,
                               "quality": selectors.model_quality()}
     if feedback is not None:
-        hits = list(feedback.topic_hits.select_related("topic").order_by("-score"))
-        assigned = {h.topic_id for h in hits}
-        offered = list(Topic.objects.filter(active=True, parent__isnull=True).order_by("position", "key"))
-        offered += [h.topic for h in hits if h.topic.parent_id is not None]
         ctx |= {"text": feedback.text if can_see_original_text(request.user) or not feedback.text_redacted
-                else feedback.text_redacted, "offered": offered, "assigned": assigned}
+                else feedback.text_redacted, "offered": selectors.topic_tree_for_review()}
     return render(request, "analysis/review.html", ctx)
 
 

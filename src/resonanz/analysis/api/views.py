@@ -107,7 +107,9 @@ class AnalysisViewSet(_Base, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def sample(self, request: Request) -> Response:
         """Label it with ``POST /corrections/`` and ``"origin": "sample"`` (whatever the model said: confirmations
-        count as much as corrections). 204 when every analysed item has been checked."""
+        count as much as corrections). The response carries the model's answer: a labelling tool should show it
+        only after the label is given (the web page asks blind), or the sample is biased towards the model. 204
+        when every analysed item has been checked."""
         feedback = selectors.review_candidate(language=request.query_params.get("language") or None)
         if feedback is None:
             return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from resonanz.accounts.services import user_create
 from resonanz.analysis.models import Correction, FeedbackTopic, Topic, TopicSuggestion
+from resonanz.analysis.selectors import topic_tree
 from resonanz.analysis.services import feedback_analyze
 from resonanz.analysis.taxonomy import topics_ensure_default
 from resonanz.feedback.models import Feedback, FeedbackSource
@@ -232,7 +233,10 @@ def test_quality_check_labels_random_items_blind_and_measures_without_the_correc
     for _ in range(len(de)):
         page = analyst.get(reverse("analysis:review"), {"lang": "de"})
         assert page.status_code == 200 and b'data-testid="model-sentiment"' not in page.content  # blind
+        assert b" checked" not in page.content  # topics blind too: nothing pre-selected
         item = page.context["feedback"]
+        # every active topic is offered, the same list for every item, whatever the model found
+        assert [t.key for t, _ in page.context["offered"]] == [t.key for t, _ in topic_tree() if t.active]
         assert item.pk not in seen and item.analysis.language == "de"
         seen.append(item.pk)
         model_said = item.analysis.sentiment
