@@ -135,8 +135,8 @@ def feedback_analyze(
                 )
                 for fb, _ in todo
             ]
-            results, vectors = pipe.analyze_with_embeddings(batch)
-            _store(todo, results, vectors, topic_ids, pipe, version)
+            results, vectors, clauses = pipe.analyze_for_storage(batch)
+            _store(todo, results, vectors, clauses, topic_ids, pipe, version)
             counts["analysed"] += len(todo)
         if progress:
             progress(len(chunk))
@@ -144,18 +144,14 @@ def feedback_analyze(
 
 
 @transaction.atomic
-def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.ndarray,
+def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.ndarray, clauses: list[Any],
            topic_ids: dict[str, int], pipe: Any, version: str = "") -> None:
     ids = [fb.id for fb, _ in todo]
     FeedbackAnalysis.objects.filter(feedback_id__in=ids).delete()
-    # model rows are replaced; topics assigned by an analyst's decision (an accepted topic suggestion) stay,
-    # unless the model now assigns the same topic itself
-    FeedbackTopic.objects.filter(feedback_id__in=ids).exclude(component__startswith=DECIDED_PREFIX).delete()
-    decided = set(FeedbackTopic.objects.filter(feedback_id__in=ids).values_list("feedback_id", "topic_id"))
     FeedbackEmbedding.objects.filter(feedback_id__in=ids).delete()
     analyses, hits, embeddings = [], [], []
     topics_component = pipe.components().get("topics", "")
-    for (fb, digest), r, vec in zip(todo, results, vectors, strict=True):
+    for (fb, digest), r, vec, cv in zip(todo, results, vectors, clauses, strict=True):
         analyses.append(FeedbackAnalysis(
             feedback_id=fb.id, language=r.language or "", language_score=r.language_score,
             sentiment=r.sentiment or "", sentiment_score=r.sentiment_score,
@@ -163,15 +159,11 @@ def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.nda
             intent=r.intent or "", urgent=bool(r.urgent), pii_types=list(r.pii), truncated=r.truncated,
             components=r.components or {}, input_hash=digest, version=version,
         ))
-        for h in r.topics:
-            if h.name in topic_ids:
-                hits.append(FeedbackTopic(
-                    feedback_id=fb.id, topic_id=topic_ids[h.name], score=h.score, sentiment=h.sentiment or "",
-                    sentiment_score=h.sentiment_score, component=topics_component,
-                ))
+        hits += _topic_rows(fb.id, r.topics, topic_ids, topics_component)
         if r.language is not None:
             embeddings.append(FeedbackEmbedding(
                 feedback_id=fb.id, vector=np.asarray(vec, dtype=np.float16).tobytes(),
+                clauses=b"" if cv is None else np.asarray(cv, dtype=np.float16).tobytes(),
                 component=(r.components or {}).get("embed", ""),
             ))
         redacted = r.redacted_text or ""
@@ -180,12 +172,131 @@ def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.nda
                 text_redacted=redacted if redacted != (fb.text or "") else "",
                 language=fb.language or (r.language or ""),
             )
-    replaced = [(h.feedback_id, h.topic_id) for h in hits if (h.feedback_id, h.topic_id) in decided]
-    for fid, tid in replaced:
-        FeedbackTopic.objects.filter(feedback_id=fid, topic_id=tid).delete()
     FeedbackAnalysis.objects.bulk_create(analyses)
-    FeedbackTopic.objects.bulk_create(hits)
+    _replace_model_topics(ids, hits)
     FeedbackEmbedding.objects.bulk_create(embeddings)
+
+
+def _topic_rows(feedback_id: int, topics: Sequence[Any], topic_ids: dict[str, int],
+                component: str) -> list[FeedbackTopic]:
+    return [FeedbackTopic(feedback_id=feedback_id, topic_id=topic_ids[h.name], score=h.score,
+                          sentiment=h.sentiment or "", sentiment_score=h.sentiment_score, component=component)
+            for h in topics if h.name in topic_ids]
+
+
+def _replace_model_topics(ids: list[int], hits: list[FeedbackTopic]) -> None:
+    """The model's topic rows of ``ids`` become ``hits``; topics assigned by an analyst's decision (an accepted
+    topic suggestion) stay, unless the model now assigns the same topic itself."""
+    FeedbackTopic.objects.filter(feedback_id__in=ids).exclude(component__startswith=DECIDED_PREFIX).delete()
+    decided = set(FeedbackTopic.objects.filter(feedback_id__in=ids).values_list("feedback_id", "topic_id"))
+    for fid, tid in {(h.feedback_id, h.topic_id) for h in hits} & decided:
+        FeedbackTopic.objects.filter(feedback_id=fid, topic_id=tid).delete()
+    FeedbackTopic.objects.bulk_create(hits)
+
+
+REFRESH_BATCH = 512
+RENEWABLE = ("sentiment", "topics")  # components whose change the stored embeddings can absorb (ADR 0007)
+
+
+def analysis_refresh_from_embeddings(
+    *, feedback_ids: Sequence[int], pipeline: Any = None, progress: Callable[[int], None] | None = None,
+) -> tuple[dict[str, int], list[int]]:
+    """Renew analyses that are outdated because the taxonomy, the sentiment model or the topic model changed
+    (the other components the same): sentiment where its model changed, topics and aspect sentiment, computed
+    from the stored embedding, clause vectors and language without the encoder
+    (``Pipeline.refresh_from_embeddings``; a fraction of a full pass, ADR 0007). Returns the counts and the ids
+    that need a full analysis instead: no analysis or embedding, other components changed, or an aspect step
+    that needs clause vectors where none are stored (analysed before they were). ``progress``
+    gets the number of items finished here. ``input_hash`` keeps describing the last full analysis (an item
+    whose text changed is analysed in full by the job its edit queued)."""
+    from resonanz.core.text.pipeline import Refreshed
+
+    pipe = pipeline or pipeline_get()
+    components, version = analysis_version(pipe)
+    current = {k: v for k, v in components.items() if k != "taxonomy"}
+    fixed = {k: v for k, v in current.items() if k not in RENEWABLE}
+    topic_ids = dict(Topic.objects.values_list("key", "id"))
+    counts, full = {"renewed_from_embeddings": 0, "skipped": 0}, []
+    ids = list(feedback_ids)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        chunk = ids[start : start + REFRESH_BATCH]
+        analyses = {a.feedback_id: a for a in FeedbackAnalysis.objects.filter(feedback_id__in=chunk).only(
+            "feedback_id", "language", "sentiment", "sentiment_score", "components", "version")}
+        vectors = {fid: (v, c) for fid, v, c in FeedbackEmbedding.objects.filter(feedback_id__in=chunk).values_list(
+            "feedback_id", "vector", "clauses")}
+        items = {f.id: f for f in Feedback.objects.filter(id__in=chunk).only("id", "text", "text_redacted")}
+        ok, to_full, empty = [], [], []
+        for fid in chunk:
+            a = analyses.get(fid)
+            if a is not None and a.version == version:
+                counts["skipped"] += 1
+            elif a is not None and not a.language and fid not in vectors:  # an empty text: nothing to renew
+                empty.append(fid)
+            elif (a is None or fid not in items or fid not in vectors
+                  or any(a.components.get(k) != v for k, v in fixed.items())):
+                to_full.append(fid)
+            else:
+                ok.append(fid)
+        if empty:
+            _store_renewed([(analyses[i], Refreshed(analyses[i].sentiment, analyses[i].sentiment_score, []))
+                            for i in empty], topic_ids, current, version)
+            counts["renewed_from_embeddings"] += len(empty)
+        if ok:
+            def stored(a: FeedbackAnalysis) -> tuple[str, float] | None:
+                same = a.components.get("sentiment") == current.get("sentiment") and a.sentiment_score is not None
+                return (a.sentiment, a.sentiment_score) if same else None
+
+            X = np.vstack([np.frombuffer(bytes(vectors[i][0]), dtype=np.float16) for i in ok])
+            results = pipe.refresh_from_embeddings(
+                [items[i].text_redacted or items[i].text or "" for i in ok], X,
+                [analyses[i].language or None for i in ok], [stored(analyses[i]) for i in ok],
+                [np.frombuffer(bytes(vectors[i][1]), dtype=np.float16).reshape(-1, X.shape[1]) if vectors[i][1]
+                 else None for i in ok])
+            rows = [(analyses[fid], r) for fid, r in zip(ok, results, strict=True) if r is not None]
+            to_full += [fid for fid, r in zip(ok, results, strict=True) if r is None]
+            _store_renewed(rows, topic_ids, current, version)
+            counts["renewed_from_embeddings"] += len(rows)
+        full += to_full
+        if progress:
+            progress(len(chunk) - len(to_full))
+    return counts, full
+
+
+@transaction.atomic
+def _store_renewed(rows: list[tuple[FeedbackAnalysis, Any]], topic_ids: dict[str, int], current: dict[str, str],
+                   version: str) -> None:
+    from django.db import connection
+
+    hits = [h for a, r in rows for h in _topic_rows(a.feedback_id, r.topics, topic_ids, current.get("topics", ""))]
+    _replace_model_topics([a.feedback_id for a, _ in rows], hits)
+    same, changed = [], []
+    for a, r in rows:
+        comps = a.components | {k: current[k] for k in RENEWABLE if k in current and k in a.components}
+        if (r.sentiment, r.sentiment_score, comps) == (a.sentiment, a.sentiment_score, a.components):
+            same.append(a.feedback_id)
+        else:
+            changed.append((r.sentiment, r.sentiment_score, comps, a.feedback_id))
+    FeedbackAnalysis.objects.filter(feedback_id__in=same).update(version=version)
+    if changed:  # one statement per row (Django's bulk_update builds a CASE per row: 5x slower here)
+        table, field = FeedbackAnalysis._meta.db_table, FeedbackAnalysis._meta.get_field("components")
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {table} SET sentiment = %s, sentiment_score = %s, components = %s, version = %s "  # noqa: S608
+                "WHERE feedback_id = %s",
+                [(sent, score, field.get_db_prep_save(comps, connection), version, fid)
+                 for sent, score, comps, fid in changed])
+
+
+def analysis_refresh(*, on_total: Callable[[int], None] | None = None,
+                     progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """What a refresh job does (ADR 0007): analyse feedback without an analysis, renew the topics of analyses
+    outdated by a taxonomy edit or a switch of the sentiment or topic model from their stored embeddings, and
+    analyse the rest of the outdated ones in full. ``on_total`` gets the number of items first."""
+    new, old = feedback_ids_needing_analysis(), feedback_ids_outdated()
+    if on_total:
+        on_total(len(new) + len(old))
+    counts, rest = analysis_refresh_from_embeddings(feedback_ids=old, progress=progress)
+    return counts | feedback_analyze(feedback_ids=sorted(set(new) | set(rest)), progress=progress)
 
 
 def feedback_ids_needing_analysis(*, limit: int | None = None) -> list[int]:

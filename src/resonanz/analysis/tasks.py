@@ -8,22 +8,20 @@ from django.tasks import task
 @task()
 def analyze_feedback_task(*, job_id: int) -> dict[str, int]:
     """Analyse the feedback listed in the job (or all without analysis). Idempotent: re-running skips done items."""
-    from resonanz.analysis.services import (
-        feedback_analyze,
-        feedback_ids_needing_analysis,
-        feedback_ids_outdated,
-    )
+    from resonanz.analysis.services import analysis_refresh, feedback_analyze, feedback_ids_needing_analysis
     from resonanz.jobs.models import Job
-    from resonanz.jobs.services import job_advance, job_fail, job_finish, job_start
+    from resonanz.jobs.services import job_advance, job_fail, job_finish, job_progress, job_start
 
     job = Job.objects.get(pk=job_id)
-    if job.params.get("refresh"):  # new and outdated analyses, as they are when the job runs
-        ids = sorted(set(feedback_ids_needing_analysis()) | set(feedback_ids_outdated()))
-    else:
-        ids = job.params.get("feedback_ids") or feedback_ids_needing_analysis()
-    job_start(job_id=job_id, total=len(ids))
     try:
-        counts = feedback_analyze(feedback_ids=ids, progress=lambda n: job_advance(job_id=job_id, by=n))
+        if job.params.get("refresh"):  # new and outdated analyses, as they are when the job runs
+            job_start(job_id=job_id)  # running before it looks: a taxonomy edit from now on queues the next one
+            counts = analysis_refresh(on_total=lambda n: job_progress(job_id=job_id, done=0, total=n),
+                                      progress=lambda n: job_advance(job_id=job_id, by=n))
+        else:
+            ids = job.params.get("feedback_ids") or feedback_ids_needing_analysis()
+            job_start(job_id=job_id, total=len(ids))
+            counts = feedback_analyze(feedback_ids=ids, progress=lambda n: job_advance(job_id=job_id, by=n))
     except Exception as exc:
         job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
         raise

@@ -210,12 +210,104 @@ def test_a_taxonomy_change_renews_the_stored_analyses_and_keeps_decided_assignme
     assert analysis_outdated_count() == 3  # analysed with the old taxonomy
     from resonanz.analysis.tasks import analyze_feedback_task
 
-    counts = analyze_feedback_task.call(job_id=waiting.get().pk)
-    assert counts["analysed"] == 3 and analysis_outdated_count() == 0
+    job = waiting.get()
+    counts = analyze_feedback_task.call(job_id=job.pk)
+    assert counts["analysed"] + counts["renewed_from_embeddings"] == 3 and analysis_outdated_count() == 0
+    job.refresh_from_db()
+    assert (job.status, job.progress_done, job.progress_total) == ("done", 3, 3)
     keys = set(FeedbackTopic.objects.filter(feedback=items[0]).values_list("topic__key", flat=True))
     assert "price_value.discounts" in keys  # the new sub-topic reaches feedback stored before the split
     kept = FeedbackTopic.objects.get(feedback=items[2], topic=accepted)
     assert kept.component == "discovery.accepted.v1"  # an analyst's decision survives the re-analysis
+
+
+TOPIC_TEXTS = [
+    "Der Rabatt wurde an der Kasse nicht abgezogen.", "Versandkosten sind viel zu hoch.", "Alles bestens.",
+    "Die Lieferung kam drei Tage zu spät, aber die Beratung im Laden war super freundlich.",
+    "Preis und Leistung stimmen, die Qualität der Jacke ist top!", "The app keeps crashing when I pay.",
+    "Refund took six weeks. Customer service never answered my emails, and the price was too high anyway.",
+    "Rückgabe war einfach. Das Personal an der Kasse war unfreundlich, die Wartezeit lang.",
+    "Bitte rufen Sie mich an: 0171 1234567, meine Bestellung fehlt.", "Great value for money, fast delivery.",
+    "",  # an NPS answer without a comment: no embedding, nothing to renew
+]
+
+
+def _topic_rows_by_item(ids: list[int]) -> dict[int, list[tuple[str, str, float]]]:
+    rows: dict[int, list[tuple[str, str, float]]] = {i: [] for i in ids}
+    for fid, key, sent, score in FeedbackTopic.objects.filter(feedback_id__in=ids).values_list(
+            "feedback_id", "topic__key", "sentiment", "score"):
+        rows[fid].append((key, sent, score))
+    return {i: sorted(r) for i, r in rows.items()}
+
+
+def test_after_a_taxonomy_edit_topics_are_renewed_from_the_stored_embeddings_as_a_full_analysis_would(
+        django_capture_on_commit_callbacks) -> None:
+    from resonanz.analysis.services import (
+        analysis_outdated_count,
+        analysis_refresh_from_embeddings,
+        feedback_ids_outdated,
+    )
+    from resonanz.analysis.taxonomy import topic_split
+
+    topics_ensure_default()
+    items = [_fb(900 + i, t) for i, t in enumerate(TOPIC_TEXTS)]
+    items[1].title = "Versand"
+    items[1].save(update_fields=["title"])
+    ids = [f.pk for f in items]
+    feedback_analyze(feedback_ids=ids)
+    before = {a.feedback_id: (a.sentiment, a.emotions, a.analysed_at) for a in FeedbackAnalysis.objects.all()}
+    with django_capture_on_commit_callbacks(execute=False):
+        topic_split(topic=Topic.objects.get(key="price_value"),
+                    names=[("Rabatte", "Discounts"), ("Versandkosten", "Shipping costs")])
+    assert sorted(feedback_ids_outdated()) == sorted(ids)
+    multi = set(FeedbackEmbedding.objects.exclude(clauses=b"").values_list("feedback_id", flat=True))
+    assert len(multi) >= 3  # the clause vectors of multi-clause texts are stored with the embedding
+    legacy = {items[6].pk, items[7].pk}  # as if analysed before clause vectors were stored
+    FeedbackEmbedding.objects.filter(feedback_id__in=legacy).update(clauses=b"")
+    counts, full = analysis_refresh_from_embeddings(feedback_ids=ids)
+    fast = [i for i in ids if i not in full]
+    # only an item without stored clause vectors whose aspect step needs them waits for a full analysis
+    assert set(full) <= legacy and counts["renewed_from_embeddings"] == len(fast) >= len(ids) - 2
+    assert analysis_outdated_count() == len(full)
+    refreshed = _topic_rows_by_item(fast)
+    assert any(k == "price_value.discounts" for r in refreshed.values() for k, _, _ in r)  # the new sub-topic
+    # everything but the topics is the stored analysis (nothing else was recomputed)
+    assert all(before[a.feedback_id] == (a.sentiment, a.emotions, a.analysed_at)
+               for a in FeedbackAnalysis.objects.filter(feedback_id__in=fast))
+    feedback_analyze(feedback_ids=ids, force=True)
+    again = _topic_rows_by_item(fast)
+    for i in fast:  # the same topics and aspect sentiment as a full analysis, scores up to float16 rounding
+        assert [(k, s) for k, s, _ in refreshed[i]] == [(k, s) for k, s, _ in again[i]], TOPIC_TEXTS[ids.index(i)]
+        assert all(abs(a[2] - b[2]) < 0.01 for a, b in zip(refreshed[i], again[i], strict=True))
+
+
+def test_a_switch_of_the_sentiment_model_is_renewed_from_the_stored_embeddings(tmp_path, monkeypatch) -> None:
+    from resonanz.analysis.services import analysis_outdated_count, analysis_refresh_from_embeddings
+    from resonanz.analysis.training import classifier_train_from_corrections
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    topics_ensure_default()
+    good = [_fb(950 + i, f"Lieferung {i} kam schnell, alles gut") for i in range(12)]
+    bad = [_fb(970 + i, f"Lieferung {i} kam spät, alles schlecht") for i in range(12)]
+    items = [*good, *bad, *[_fb(990 + i, t) for i, t in enumerate(TOPIC_TEXTS)]]
+    ids = [f.pk for f in items]
+    feedback_analyze(feedback_ids=ids)
+    for f in good + bad:
+        correction_create(feedback=f, kind="sentiment", value="positive" if f in good else "negative", user=None)
+    classifier_train_from_corrections(task="sentiment", activate=True, background=0)
+    assert analysis_outdated_count() == len(ids)
+    counts, full = analysis_refresh_from_embeddings(feedback_ids=ids)
+    fast = [i for i in ids if i not in full]
+    assert full == [] and counts["renewed_from_embeddings"] == len(ids) and analysis_outdated_count() == 0
+    renewed = {a.feedback_id: (a.sentiment, a.components.get("sentiment")) for a in FeedbackAnalysis.objects.all()}
+    assert all(renewed[i][1] == "sentiment.custom-corrections-sentiment-v1.v1" for i in fast if i != items[-1].pk)
+    topics = _topic_rows_by_item(fast)
+    feedback_analyze(feedback_ids=ids, force=True)
+    full_run = {a.feedback_id: (a.sentiment, a.components.get("sentiment")) for a in FeedbackAnalysis.objects.all()}
+    assert {i: renewed[i] for i in fast} == {i: full_run[i] for i in fast}  # the new model's labels, as in full
+    again = _topic_rows_by_item(fast)
+    assert {i: [(k, s) for k, s, _ in r] for i, r in topics.items()} == {
+        i: [(k, s) for k, s, _ in r] for i, r in again.items()}
 
 
 def test_quality_check_labels_decide_the_activation_of_a_head_trained_from_corrections(tmp_path, monkeypatch) -> None:

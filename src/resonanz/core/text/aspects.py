@@ -127,6 +127,7 @@ class AspectSentiment:
         self.clauses_encoded = 0
         self.clauses_pooled = 0
         self.lexical_resolved = 0
+        self.clause_steps = 0  # texts that went through the clause step
         self.max_topics = 4
 
     @property
@@ -153,7 +154,24 @@ class AspectSentiment:
         self.lexical_resolved += 1
         return True
 
-    def _clause_vectors(self, jobs: list[tuple[int, list[Clause]]], tokens: TokenStates | None) -> npt.NDArray[Any]:
+    def clause_vectors(self, jobs: list[tuple[int, list[Clause]]], tokens: TokenStates | None,
+                       ) -> dict[int, npt.NDArray[Any]]:
+        """The vectors of the clauses of each (text index, clauses) in ``jobs``, one row per clause: what the
+        clause step uses. Stored with the analysis, they let a taxonomy edit renew the aspects without the encoder
+        (``Pipeline.refresh_from_embeddings``)."""
+        if not jobs:
+            return {}
+        V = self._clause_vectors(jobs, tokens)
+        out, pos = {}, 0
+        for i, cl in jobs:
+            out[i] = V[pos:pos + len(cl)]
+            pos += len(cl)
+        return out
+
+    def _clause_vectors(self, jobs: list[tuple[int, list[Clause]]], tokens: TokenStates | None,
+                        given: dict[int, npt.NDArray[Any]] | None = None) -> npt.NDArray[Any]:
+        if given is not None:
+            return np.vstack([given[i] for i, _ in jobs]).astype(np.float32)
         if self.reencode:
             flat = [c.text for _, cl in jobs for c in cl]
             self.clauses_encoded += len(flat)
@@ -172,15 +190,28 @@ class AspectSentiment:
 
     def apply(self, texts: Sequence[str], hits: Sequence[list[TopicHit]], doc_probs: npt.NDArray[Any],
               languages: Sequence[str | None], *, tokens: TokenStates | None = None,
-              clauses: Sequence[list[Clause]] | None = None) -> list[list[TopicHit]]:
+              clauses: Sequence[list[Clause]] | None = None,
+              vectors: dict[int, npt.NDArray[Any]] | None = None) -> list[list[TopicHit]]:
         """Topic hits with aspect sentiment, one list per text. ``tokens``: the token states of ``texts`` from
-        their encoding (needed unless ``reencode``); ``clauses``: ``opinion_clauses`` of each text, if known."""
+        their encoding (needed unless ``reencode``); ``clauses``: ``opinion_clauses`` of each text, if known;
+        ``vectors``: their clause vectors (:meth:`clause_vectors`) where already computed."""
+        doc = [(_label(d), round(float(d[2] - d[0]), 4)) for d in doc_probs]
+        out, jobs = self.plan(texts, hits, doc, languages, clauses=clauses)
+        if not jobs:
+            return out
+        return self.clause_step(out, jobs, languages, tokens, vectors=vectors)
+
+    def plan(self, texts: Sequence[str], hits: Sequence[list[TopicHit]], doc: Sequence[tuple[str, float]],
+             languages: Sequence[str | None], *, clauses: Sequence[list[Clause]] | None = None,
+             ) -> tuple[list[list[TopicHit]], list[tuple[int, list[Clause]]]]:
+        """The part of :meth:`apply` that needs no clause vectors: every hit gets the document sentiment
+        (``doc``: label and score per text), texts whose topics a lexicon settles clause by clause get theirs;
+        returned with the texts (index, clauses) that still need the clause step."""
         out: list[list[TopicHit]] = []
         jobs: list[tuple[int, list[Clause]]] = []
         for i, (t, hs) in enumerate(zip(texts, hits, strict=True)):
-            doc = doc_probs[i]
-            score = round(float(doc[2] - doc[0]), 4)
-            out.append([replace(h, sentiment=_label(doc), sentiment_score=score) for h in hs])
+            label, score = doc[i]
+            out.append([replace(h, sentiment=label, sentiment_score=score) for h in hs])
             cl = clauses[i] if clauses is not None else opinion_clauses(t)
             if len(cl) < 2:
                 continue
@@ -195,11 +226,19 @@ class AspectSentiment:
             if not missing and self._lexical_path(i, cl, out, languages[i]):
                 continue
             jobs.append((i, cl))
-        if not jobs:
-            return out
+        return out, jobs
+
+    def clause_step(self, out: list[list[TopicHit]], jobs: list[tuple[int, list[Clause]]],
+                    languages: Sequence[str | None], tokens: TokenStates | None = None, *,
+                    vectors: dict[int, npt.NDArray[Any]] | None = None) -> list[list[TopicHit]]:
+        """The rest of :meth:`apply` for the texts :meth:`plan` left in ``jobs``: topics found in a single
+        clause, sentiment per topic from the clauses that carry it. Clause vectors from ``vectors`` when it has
+        every job's, else from the token states."""
+        self.clause_steps += len(jobs)
         flat = [c.text for _, cl in jobs for c in cl]
         flat_lang = [languages[i] for i, cl in jobs for _ in cl]
-        Xc = self._clause_vectors(jobs, tokens)
+        given = vectors if vectors is not None and all(i in vectors for i, _ in jobs) else None
+        Xc = self._clause_vectors(jobs, tokens, given)
         Tc = self.topic_scores(flat, Xc)
         Sc = self.sentiment_proba(flat, Xc, flat_lang)
         pos = 0

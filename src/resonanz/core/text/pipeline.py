@@ -13,7 +13,7 @@ import logging
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,15 @@ class PipelineConfig:
     batch_size: int = 32
     extra: dict[str, Any] = field(default_factory=dict)
 
+
+
+@dataclass
+class Refreshed:
+    """Sentiment and topics of a text renewed from its stored embedding (:meth:`Pipeline.refresh_from_embeddings`)."""
+
+    sentiment: str
+    sentiment_score: float
+    topics: list[TopicHit]
 
 class Pipeline:
     """``Pipeline(config).analyze(batch)``; ``analyze_with_embeddings`` also returns the vectors."""
@@ -305,6 +314,14 @@ class Pipeline:
 
     def analyze_with_embeddings(self, batch: Sequence[TextInput]) -> tuple[list[TextAnalysis], npt.NDArray[np.float32]]:
         """Results in input order plus an (n, dim) float32 matrix (zero rows for empty texts)."""
+        results, E, _ = self.analyze_for_storage(batch, clause_vectors=False)
+        return results, E
+
+    def analyze_for_storage(self, batch: Sequence[TextInput], *, clause_vectors: bool = True) -> tuple[
+            list[TextAnalysis], npt.NDArray[np.float32], list[npt.NDArray[np.float32] | None]]:
+        """:meth:`analyze_with_embeddings` plus, per text, the vectors of its opinion clauses (``None`` for texts
+        with fewer than two): stored next to the embedding, they let :meth:`refresh_from_embeddings` renew
+        multi-clause texts too."""
         n = len(batch)
         prepared = self.prep.predict(batch)
         texts = [p.text for p in prepared]
@@ -316,8 +333,9 @@ class Pipeline:
         E = np.zeros((n, getattr(self.embedder, "dim", 384)), dtype=np.float32)
         comps = self.components()
         results = [TextAnalysis(id=str(t.id)) for t in batch]
+        kept: list[npt.NDArray[np.float32] | None] = [None] * n
         if not live:
-            return results, E
+            return results, E, kept
         lt = [red[i] for i in live]
         ll = [langs[i].language if langs[i] is not None else None for i in live]
         clauses = None
@@ -332,7 +350,13 @@ class Pipeline:
         custom_labels = self._custom_sentiment_labels(lt, X)
         hits = self._topic_hits(lt, X)
         if self.config.aspect_clauses:
-            hits = self.aspects.apply(lt, hits, S, ll, tokens=tokens, clauses=clauses)
+            vectors = None
+            if clause_vectors and clauses is not None and tokens is not None:  # pooled, never encoded again
+                vectors = self.aspects.clause_vectors(
+                    [(k, c) for k, c in enumerate(clauses) if c and tokens.has(k)], tokens)
+                for k, v in vectors.items():
+                    kept[live[k]] = v
+            hits = self.aspects.apply(lt, hits, S, ll, tokens=tokens, clauses=clauses, vectors=vectors)
         else:
             hits = [[TopicHit(h.name, h.score, ("negative", "neutral", "positive")[int(S[k].argmax())],
                               round(float(S[k][2] - S[k][0]), 4)) for h in hs] for k, hs in enumerate(hits)]
@@ -362,8 +386,72 @@ class Pipeline:
                 r.intent = s.intent
                 r.urgent = s.urgent
             r.components = dict(comps) | sig_comps
-        return results, E
+        return results, E, kept
 
+
+    def refresh_from_embeddings(
+        self, texts: Sequence[str], X: npt.NDArray[Any], languages: Sequence[str | None],
+        sentiments: Sequence[tuple[str, float] | None],
+        clause_vectors: Sequence[npt.NDArray[Any] | None] | None = None,
+    ) -> list[Refreshed | None]:
+        """Renew sentiment and topics (with aspect sentiment) of texts analysed before, from their stored
+        embedding ``X`` (of the analysed, redacted text) and language, without the encoder: after a taxonomy
+        edit or a switch of the sentiment or topic model. ``sentiments``: the stored document sentiment (label,
+        score) where the sentiment model did not change, ``None`` to recompute it; ``clause_vectors``: the stored
+        vectors of each text's opinion clauses (:meth:`analyze_for_storage`). ``None`` in the result for a text
+        this cannot renew: its aspect step needs clause vectors (two or more topics in several opinion clauses,
+        or a topic named in one clause only) and none are given, or a fine-tuned classifier needs its own
+        embedding; analyse those in full. The rest get what :meth:`analyze` would give them (up to the float16
+        rounding of the stored vectors)."""
+        n, texts = len(texts), list(texts)
+        X = np.asarray(X, dtype=np.float32)
+        fine_tuned = {task for task, (c, _) in self.customs.items() if c.encoder_layers is not None}
+        if "topics" in fine_tuned or not n:  # its own fine-tuned embedding is not stored
+            return [None] * n
+        # the aspect step takes the document sentiment as negative/neutral/positive; with a user's own classes
+        # (e.g. "gut"/"schlecht") the stored label is not that, so it is recomputed
+        stored = [None] * n if self._own_sentiment_classes() else list(sentiments)
+        doc: list[tuple[str, float] | None] = list(stored)
+        shown: list[tuple[str, float] | None] = list(stored)
+        redo = [i for i in range(n) if stored[i] is None]
+        if redo and "sentiment" not in fine_tuned:
+            sub = [texts[i] for i in redo]
+            S = self._sentiment_proba(sub, X[redo], [languages[i] for i in redo])
+            own = self._custom_sentiment_labels(sub, X[redo])
+            for k, i in enumerate(redo):
+                doc[i] = (("negative", "neutral", "positive")[int(S[k].argmax())], round(float(S[k][2] - S[k][0]), 4))
+                shown[i] = own[k] if own is not None else doc[i]
+        ok = [i for i in range(n) if doc[i] is not None]
+        out: list[Refreshed | None] = [None] * n
+        if not ok:
+            return out
+        hits = self._topic_hits([texts[i] for i in ok], X[ok])
+        docs = [doc[i] for i in ok]
+        if self.config.aspect_clauses:
+            sub_langs = [languages[i] for i in ok]
+            planned, jobs = self.aspects.plan([texts[i] for i in ok], hits, docs, sub_langs)
+            given = {k: np.asarray(clause_vectors[ok[k]], dtype=np.float32) for k, cl in jobs
+                     if clause_vectors is not None and clause_vectors[ok[k]] is not None
+                     and len(clause_vectors[ok[k]]) == len(cl)}  # type: ignore[arg-type]
+            if given:
+                planned = self.aspects.clause_step(planned, [(k, cl) for k, cl in jobs if k in given], sub_langs,
+                                                   vectors=given)
+            need = {k for k, _ in jobs if k not in given}
+        else:
+            planned = [[replace(h, sentiment=d[0], sentiment_score=d[1]) for h in hs]
+                       for hs, d in zip(hits, docs, strict=True)]
+            need = set()
+        for k, i in enumerate(ok):
+            if k not in need:
+                lab, score = shown[i]  # type: ignore[misc]
+                out[i] = Refreshed(sentiment=lab, sentiment_score=score, topics=planned[k])
+        return out
+
+    def _own_sentiment_classes(self) -> bool:
+        """A user's sentiment classifier whose classes are not negative/neutral/positive is active."""
+        custom = self._custom("sentiment")
+        return custom is not None and not all(
+            normalise_sentiment_label(c, custom.classes) in ("negative", "neutral", "positive") for c in custom.classes)
 
 def _lexical_compound(texts: list[str], languages: list[str | None]) -> npt.NDArray[np.float32]:
     from resonanz.core.text.sentiment import lexical_features

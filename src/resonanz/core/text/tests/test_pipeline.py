@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from resonanz.core.text.aspects import opinion_clauses
 from resonanz.core.text.base import TextInput
 from resonanz.core.text.pipeline import Pipeline, PipelineConfig, analysis_to_json
 from resonanz.core.text.tests.test_sentiment import get_test_embedder
@@ -88,3 +89,49 @@ def test_one_user_classifier_per_task_both_active(tmp_path: Any, monkeypatch: An
     assert [t.name for t in r[0].topics] == ["lob"] and [t.name for t in r[1].topics] == ["kritik"]
     with pytest.raises(TextAnalysisError, match="two classifiers for the task 'sentiment'"):
         Pipeline(PipelineConfig(classifier="s1", classifiers=("s2",), signals=False), embedder=emb)
+
+
+def test_refresh_from_embeddings_gives_what_analyze_gives_without_the_encoder(pipeline: Pipeline) -> None:
+    texts = ["Die Lieferung kam drei Tage zu spät.", "Super freundliche Beratung im Laden!", "Alles bestens.",
+             "The app keeps crashing when I pay.", "Preis und Leistung stimmen, die Jacke ist top.",
+             "Die Lieferung kam zu spät, aber die Beratung im Laden war super freundlich.",
+             "Refund took six weeks. Customer service never answered, and the price was too high anyway."]
+    res, E = pipeline.analyze_with_embeddings([TextInput(str(i), t) for i, t in enumerate(texts)])
+    red = [r.redacted_text or "" for r in res]
+    langs = [r.language for r in res]
+    calls: list[int] = []
+    encode = pipeline.embedder.encode
+    pipeline.embedder.encode = lambda *a, **k: calls.append(1) or encode(*a, **k)  # type: ignore[method-assign]
+    try:
+        kept = pipeline.refresh_from_embeddings(red, E.astype(np.float16), langs,
+                                                [(r.sentiment, r.sentiment_score) for r in res])
+        again = pipeline.refresh_from_embeddings(red, E, langs, [None] * len(res))  # sentiment recomputed
+    finally:
+        pipeline.embedder.encode = encode  # type: ignore[method-assign]
+    assert calls == []  # no encoder pass
+    assert sum(k is not None for k in kept) >= 5
+    for r, k, a in zip(res, kept, again, strict=True):
+        if k is None:
+            assert a is None
+            continue
+        assert (k.sentiment, k.sentiment_score) == (r.sentiment, r.sentiment_score)
+        assert (a.sentiment, a.sentiment_score) == (r.sentiment, r.sentiment_score)
+        assert [(h.name, h.sentiment, h.sentiment_score) for h in k.topics] == [
+            (h.name, h.sentiment, h.sentiment_score) for h in r.topics]
+        assert all(abs(h.score - g.score) < 0.01 for h, g in zip(k.topics, r.topics, strict=True))
+    # left to a full analysis: exactly the texts whose aspect step uses clause vectors there
+    for i, t in enumerate(texts):
+        before = pipeline.aspects.clause_steps
+        pipeline.analyze([TextInput("x", t)])
+        assert (pipeline.aspects.clause_steps > before) == (kept[i] is None), t
+    assert any(k is None for k in kept)
+    # ... unless their stored clause vectors are given: then every text is renewed, as analyze would
+    res2, E2, V = pipeline.analyze_for_storage([TextInput(str(i), t) for i, t in enumerate(texts)])
+    assert [r.topics for r in res2] == [r.topics for r in res] and np.allclose(E2, E)
+    assert all((v is None) == (len(opinion_clauses(x)) < 2) for v, x in zip(V, red, strict=True))
+    full = pipeline.refresh_from_embeddings(red, E, langs, [(r.sentiment, r.sentiment_score) for r in res],
+                                            [None if v is None else v.astype(np.float16) for v in V])
+    for r, f in zip(res, full, strict=True):
+        assert f is not None
+        assert [(h.name, h.sentiment) for h in f.topics] == [(h.name, h.sentiment) for h in r.topics]
+        assert all(abs(h.sentiment_score - g.sentiment_score) < 0.02 for h, g in zip(f.topics, r.topics, strict=True))

@@ -1,0 +1,95 @@
+"""Renewing stored analyses after a taxonomy edit: topics from the stored embeddings (ADR 0007) vs a full pass.
+
+Creates a temporary SQLite database (migrate), loads the Gipfelwerk demo (seed 42), analyses all feedback once,
+then in the same run:
+
+1. splits "Preis & Leistung" into two sub-topics and times ``analysis_refresh()`` (what the refresh job runs:
+   topics renewed from the stored embeddings where only the taxonomy changed, the rest analysed in full);
+2. adds a topic "Verpackung & Umwelt" and times the full re-analysis of every outdated item (the baseline: what the
+   refresh job did before, ``feedback_analyze`` over all of them).
+
+Prints items/s of both, the share handled without the encoder, the storage of the clause vectors, and the
+speed-up (target >= 3x).
+
+    .venv/bin/python bench/refresh_bench.py [--customers 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--customers", type=int, default=2000)
+    args = ap.parse_args()
+    os.environ["RESONANZ_DATA_DIR"] = tempfile.mkdtemp(prefix="resonanz-bench-refresh-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resonanz.config.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from resonanz.analysis.models import FeedbackTopic, Topic
+    from resonanz.analysis.services import (
+        analysis_outdated_count,
+        analysis_refresh,
+        feedback_analyze,
+        feedback_ids_needing_analysis,
+        feedback_ids_outdated,
+    )
+    from resonanz.analysis.taxonomy import topic_save, topic_split, topics_ensure_default
+    from resonanz.demo.loader import demo_load
+
+    demo_load(seed=42, customers=args.customers)
+    topics_ensure_default()
+    ids = feedback_ids_needing_analysis()
+    t0 = time.perf_counter()
+    feedback_analyze(feedback_ids=ids)
+    print(f"{len(ids)} feedback items analysed in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+    topic_split(topic=Topic.objects.get(key="price_value"),
+                names=[("Rabatte", "Discounts"), ("Versandkosten", "Shipping costs")])
+    n_fast = analysis_outdated_count()
+    t0 = time.perf_counter()
+    counts = analysis_refresh()
+    fast_s = time.perf_counter() - t0
+    assert analysis_outdated_count() == 0, "refresh left outdated analyses"
+    sub = FeedbackTopic.objects.filter(topic__key__startswith="price_value.").count()
+
+    topic_save(key="eco_packaging", name_de="Verpackung & Umwelt", name_en="Packaging & environment",
+               description_de="Umweltfreundlichkeit, Verpackungsmüll, nachhaltige Materialien",
+               description_en="Environmental friendliness, packaging waste, sustainable materials")
+    old = feedback_ids_outdated()
+    t0 = time.perf_counter()
+    feedback_analyze(feedback_ids=old)
+    full_s = time.perf_counter() - t0
+
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    from resonanz.analysis.models import FeedbackEmbedding
+
+    size = FeedbackEmbedding.objects.aggregate(v=Sum(Length("vector")), c=Sum(Length("clauses")))
+    n_emb = FeedbackEmbedding.objects.count()
+    print(f"storage per embedded item: embedding {size['v'] / n_emb:.0f} B, clause vectors {size['c'] / n_emb:.0f} B "
+          f"({FeedbackEmbedding.objects.exclude(clauses=b'').count() / n_emb:.0%} of items have them)")
+    fast_rate, full_rate = n_fast / fast_s, len(old) / full_s
+    share = counts.get("renewed_from_embeddings", 0) / max(1, n_fast)
+    print(f"split of price_value: {n_fast} outdated analyses renewed in {fast_s:.1f} s ({fast_rate:.0f} items/s); "
+          f"{share:.1%} from stored embeddings, {counts.get('analysed', 0)} analysed in full; "
+          f"{sub} assignments to the new sub-topics")
+    print(f"baseline, full re-analysis after adding a topic: {len(old)} items in {full_s:.1f} s "
+          f"({full_rate:.0f} items/s)")
+    ratio = fast_rate / full_rate
+    print(f"RESULT taxonomy-refresh-speedup value={ratio:.2f} unit=x target=3 ratio={ratio / 3:.3f} "
+          f"ok={'true' if ratio >= 3 else 'false'}")
+
+
+if __name__ == "__main__":
+    main()
