@@ -14,6 +14,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
+# what the counts of the common jobs mean; other keys are shown as they are
+COUNT_LABELS = {
+    "rows": _("Zeilen"), "created": _("neu angelegt"), "updated": _("aktualisiert"), "unchanged": _("unverändert"),
+    "rejected": _("abgewiesen"), "analysed": _("vollständig analysiert"),
+    "renewed_from_embeddings": _("aus gespeicherten Vektoren erneuert"),
+    "skipped": _("übersprungen (schon aktuell)"), "suggestions": _("Themenvorschläge"),
+}
+
+
 class Job(models.Model):
     """A unit of background work (import, analysis, re-training …). Tasks update it; the UI polls it."""
 
@@ -43,6 +52,11 @@ class Job(models.Model):
         if not self.progress_total:
             return None
         return min(100, int(100 * self.progress_done / self.progress_total))
+
+    @property
+    def counts_display(self) -> list[tuple[str, object]]:
+        """The counts with readable names (the key itself where there is none)."""
+        return [(str(COUNT_LABELS.get(k, k)), v) for k, v in (self.counts or {}).items()]
 
     @property
     def finished(self) -> bool:

@@ -38,9 +38,10 @@ def test_detail_polls_while_running_and_stops_when_done(viewer_client):
     job_start(job_id=job.pk)
     html = viewer_client.get(f"/jobs/{job.pk}/").content.decode()
     assert "hx-trigger=\"every 2s\"" in html and "<html" in html
-    job_finish(job_id=job.pk, counts={"created": 10})
+    job_finish(job_id=job.pk, counts={"created": 10, "odd_key": 3})
     frag = viewer_client.get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
-    assert "<html" not in frag and "hx-trigger" not in frag and "created" in frag
+    assert "<html" not in frag and "hx-trigger" not in frag
+    assert "<th>neu angelegt</th><td>10</td>" in frag and "<th>odd_key</th><td>3</td>" in frag  # readable names
     assert str(JobStatus.DONE.label) in frag
 
 
