@@ -1,8 +1,10 @@
-"""Platform commands: demo, serve, worker, createadmin, setup."""
+"""Platform commands: demo, serve, worker, createadmin, setup, jobs prune."""
 
 from __future__ import annotations
 
 import typer
+
+jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -11,6 +13,26 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("worker")(worker)
     app.command("demo")(demo)
+    jobs_app.command("prune")(jobs_prune)
+    app.add_typer(jobs_app, name="jobs")
+
+
+def jobs_prune(days: int = typer.Option(30, min=1, help="Delete finished jobs older than this many days")) -> None:
+    """Delete finished job records (done or failed) and finished task results older than DAYS; queued and
+    running ones stay. Run it daily from cron or a systemd timer on busy installations."""
+    from resonanz.cli.django_setup import setup_django
+
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from resonanz.jobs.services import job_prune
+
+    n = job_prune(older_than_days=days)
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):  # the worker's queue table
+        call_command("prune_db_task_results", min_age_days=days, failed_min_age_days=days, queue_name="*",
+                     verbosity=0)
+    typer.echo(f"Deleted {n} finished jobs older than {days} days.")
 
 
 def setup() -> None:

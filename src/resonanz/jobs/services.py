@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import F
@@ -49,3 +50,13 @@ def job_finish(*, job_id: int, counts: dict[str, Any] | None = None) -> None:
 
 def job_fail(*, job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, finished_at=timezone.now(), error=error[:10_000])
+
+
+def job_prune(*, older_than_days: int = 30) -> int:
+    """Delete finished jobs (done or failed) that finished more than ``older_than_days`` days ago; returns how
+    many. Queued and running jobs are never deleted."""
+    if older_than_days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = Job.objects.filter(status__in=[JobStatus.DONE, JobStatus.FAILED], finished_at__lt=cutoff).delete()
+    return deleted

@@ -47,3 +47,17 @@ def test_detail_polls_while_running_and_stops_when_done(viewer_client):
 
 def test_missing_job_is_404(viewer_client):
     assert viewer_client.get("/jobs/424242/").status_code == 404
+
+
+def test_list_filters_by_kind_and_status_and_keeps_the_filter_while_polling(viewer_client):
+    imp = job_create(kind="import", label="kunden.csv")
+    for i in range(3):
+        job_create(kind="analysis", label=f"Textanalyse {i}")
+    job_start(job_id=imp.pk)
+    page = viewer_client.get("/jobs/", {"kind": "import"}).content.decode()
+    assert "kunden.csv" in page and "Textanalyse 0" not in page
+    assert 'hx-get="/jobs/?kind=import"' in page  # the poll asks for the same filter
+    done = viewer_client.get("/jobs/", {"kind": "analysis", "status": "running"}).content.decode()
+    assert "Textanalyse" not in done and "kunden.csv" not in done
+    unknown = viewer_client.get("/jobs/", {"kind": "<script>", "status": "x"}).content.decode()
+    assert "kunden.csv" in unknown and "Textanalyse 2" in unknown and "<script>" not in unknown  # ignored
