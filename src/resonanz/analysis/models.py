@@ -111,8 +111,8 @@ class FeedbackTopic(models.Model):
 
 class FeedbackEmbedding(models.Model):
     """The sentence embedding of a feedback text (float16 bytes) for semantic search and discovery, and the
-    vectors of its opinion clauses (float16, one row per clause; empty for texts with fewer than two) with which
-    a taxonomy edit or model switch renews the analysis without the encoder (ADR 0007)."""
+    vectors of its opinion clauses (int8 rows with a scale each, ``embed.pack_int8_rows``; empty for texts with
+    fewer than two) with which a taxonomy edit or model switch renews the analysis without the encoder (ADR 0008)."""
 
     feedback = models.OneToOneField("feedback.Feedback", primary_key=True, on_delete=models.CASCADE,
                                     related_name="embedding")

@@ -30,6 +30,7 @@ from resonanz.analysis.models import (
     Topic,
 )
 from resonanz.analysis.taxonomy import taxonomy_file, topics_ensure_default
+from resonanz.core.text.embed import pack_int8_rows, unpack_int8_rows
 from resonanz.core.text.signals import INTENTS
 from resonanz.feedback.models import Feedback
 
@@ -163,7 +164,7 @@ def _store(todo: list[tuple[Feedback, str]], results: list[Any], vectors: np.nda
         if r.language is not None:
             embeddings.append(FeedbackEmbedding(
                 feedback_id=fb.id, vector=np.asarray(vec, dtype=np.float16).tobytes(),
-                clauses=b"" if cv is None else np.asarray(cv, dtype=np.float16).tobytes(),
+                clauses=b"" if cv is None else pack_int8_rows(cv),
                 component=(r.components or {}).get("embed", ""),
             ))
         redacted = r.redacted_text or ""
@@ -250,8 +251,7 @@ def analysis_refresh_from_embeddings(
             results = pipe.refresh_from_embeddings(
                 [items[i].text_redacted or items[i].text or "" for i in ok], X,
                 [analyses[i].language or None for i in ok], [stored(analyses[i]) for i in ok],
-                [np.frombuffer(bytes(vectors[i][1]), dtype=np.float16).reshape(-1, X.shape[1]) if vectors[i][1]
-                 else None for i in ok])
+                [unpack_int8_rows(vectors[i][1], X.shape[1]) for i in ok])
             rows = [(analyses[fid], r) for fid, r in zip(ok, results, strict=True) if r is not None]
             to_full += [fid for fid, r in zip(ok, results, strict=True) if r is None]
             _store_renewed(rows, topic_ids, current, version)

