@@ -196,7 +196,7 @@ def _replace_model_topics(ids: list[int], hits: list[FeedbackTopic]) -> None:
 
 
 REFRESH_BATCH = 512
-RENEWABLE = ("sentiment", "topics")  # components whose change the stored embeddings can absorb (ADR 0007)
+RENEWABLE = ("sentiment", "topics")  # components whose change the stored vectors can absorb (ADR 0008)
 
 
 def analysis_refresh_from_embeddings(
@@ -205,7 +205,7 @@ def analysis_refresh_from_embeddings(
     """Renew analyses that are outdated because the taxonomy, the sentiment model or the topic model changed
     (the other components the same): sentiment where its model changed, topics and aspect sentiment, computed
     from the stored embedding, clause vectors and language without the encoder
-    (``Pipeline.refresh_from_embeddings``; a fraction of a full pass, ADR 0007). Returns the counts and the ids
+    (``Pipeline.refresh_from_embeddings``; a fraction of a full pass, ADR 0008). Returns the counts and the ids
     that need a full analysis instead: no analysis or embedding, other components changed, or an aspect step
     that needs clause vectors where none are stored (analysed before they were). ``progress``
     gets the number of items finished here. ``input_hash`` keeps describing the last full analysis (an item
@@ -289,14 +289,16 @@ def _store_renewed(rows: list[tuple[FeedbackAnalysis, Any]], topic_ids: dict[str
 
 def analysis_refresh(*, on_total: Callable[[int], None] | None = None,
                      progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """What a refresh job does (ADR 0007): analyse feedback without an analysis, renew the topics of analyses
-    outdated by a taxonomy edit or a switch of the sentiment or topic model from their stored embeddings, and
-    analyse the rest of the outdated ones in full. ``on_total`` gets the number of items first."""
+    """What a refresh job does (ADR 0007, 0008): analyse feedback without an analysis, renew analyses outdated
+    by a taxonomy edit or a switch of the sentiment or topic model from their stored vectors, and analyse the
+    rest of the outdated ones in full. ``on_total`` gets the number of items first."""
     new, old = feedback_ids_needing_analysis(), feedback_ids_outdated()
     if on_total:
         on_total(len(new) + len(old))
     counts, rest = analysis_refresh_from_embeddings(feedback_ids=old, progress=progress)
-    return counts | feedback_analyze(feedback_ids=sorted(set(new) | set(rest)), progress=progress)
+    for k, v in feedback_analyze(feedback_ids=sorted(set(new) | set(rest)), progress=progress).items():
+        counts[k] = counts.get(k, 0) + v
+    return counts
 
 
 def feedback_ids_needing_analysis(*, limit: int | None = None) -> list[int]:
