@@ -401,7 +401,7 @@ class Pipeline:
         vectors of each text's opinion clauses (:meth:`analyze_for_storage`). ``None`` in the result for a text
         this cannot renew: its aspect step needs clause vectors (two or more topics in several opinion clauses,
         or a topic named in one clause only) and none are given, or a fine-tuned classifier needs its own
-        embedding; analyse those in full. The rest get what :meth:`analyze` would give them (up to the float16
+        embedding; analyse those in full. The rest get what :meth:`analyze` would give them (up to the
         rounding of the stored vectors)."""
         n, texts = len(texts), list(texts)
         X = np.asarray(X, dtype=np.float32)
