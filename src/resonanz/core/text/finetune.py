@@ -475,19 +475,29 @@ def build_encoder(layers: dict[str, F32], directory: Path, *, shared: bool = Fal
     """The int8 ONNX encoder with ``layers`` swapped in, built once into ``directory`` (atomic rename).
     ``shared``: instead the base encoder with ``layers`` as a branch (outputs ``embedding`` as the base
     encoder gives it and ``embedding_ft`` as the swapped one would; :data:`SHARED_ENCODER_FILE`)."""
+    target = directory / (SHARED_ENCODER_FILE if shared else ENCODER_FILE)
+    return _build_once(target, **({"branch": layers} if shared else {"overrides": layers}))
+
+
+def build_shared_encoder(branches: dict[str, dict[str, F32]], target: Path) -> Path:
+    """The base encoder with one branch per name (outputs ``embedding_ft_<name>``), built once into ``target``:
+    several fine-tuned classifiers read their embeddings from one pass."""
+    return _build_once(target, branches=branches)
+
+
+def _build_once(target: Path, **graph: Any) -> Path:
     import os
     import tempfile
 
     from resonanz.core.text._e5.build import build_onnx, source_model_path
 
-    target = directory / (SHARED_ENCODER_FILE if shared else ENCODER_FILE)
     if target.is_file():
         return target
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".encoder.", suffix=".tmp")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".encoder.", suffix=".tmp")
     os.close(fd)
     try:
-        build_onnx(source_model_path(), Path(tmp), **({"branch": layers} if shared else {"overrides": layers}))
+        build_onnx(source_model_path(), Path(tmp), **graph)
         Path(tmp).chmod(0o644)  # mkstemp makes it 0600; workers may run as another user
         os.replace(tmp, target)
     finally:

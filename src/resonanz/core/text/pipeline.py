@@ -148,8 +148,9 @@ class Pipeline:
                 self.customs[clf.task] = (clf, custom_component_name(clf.task, n))
                 if self.custom is None:
                     self.custom, self.custom_name = self.customs[clf.task]
-        # (fine-tuned classifier, the shared encoder with its branch), built on first use; False: not shared
-        self._shared: tuple[Any, Any] | None | bool = None if cfg.share_encoder else False
+        # ([(fine-tuned classifier, its output)], the shared encoder with their branches), built on first use;
+        # False: not shared
+        self._shared: tuple[list[tuple[Any, str]], Any] | None | bool = None if cfg.share_encoder else False
         self.sentiment = self._make_sentiment(cfg.sentiment)
         from resonanz.core.text.taxonomy import Taxonomy
         from resonanz.core.text.topics import TopicModel
@@ -199,28 +200,45 @@ class Pipeline:
         lim = self.config.embed_max_chars
         return self.embedder.encode([t[:lim] for t in texts], batch_size=self.config.batch_size)
 
-    def _shared_encoder(self) -> tuple[Any, Any] | None:
-        """(classifier, encoder) when a fine-tuned classifier can read its embedding from the shared pass: the
-        pipeline runs the shipped ONNX encoder (whose ``embedding`` the shared graph reproduces) and a
-        classifier has fine-tuned layers (the first such one; a second runs its own encoder)."""
+    def _shared_encoder(self) -> tuple[list[tuple[Any, str]], Any] | None:
+        """(fine-tuned classifiers with the graph output each reads, encoder) when fine-tuned classifiers can
+        read their embeddings from the shared pass: the pipeline runs the shipped ONNX encoder (whose
+        ``embedding`` the shared graph reproduces). One such classifier: the shared file next to it (output
+        ``embedding_ft``); one per task: a file with a branch each (``embedding_ft_<task>``), built on first use
+        under ``<classifiers>/.shared/``."""
         if self._shared is None:
             from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
             from resonanz.core.text.embed import ONNX_NAME
 
-            clf = next((c for c, _ in self.customs.values() if c.encoder_layers is not None), None)
-            ok = clf is not None and isinstance(self.embedder, OnnxEmbedder) and self.embedder.name == ONNX_NAME
+            fts = [(task, c, name) for task, (c, name) in sorted(self.customs.items()) if c.encoder_layers is not None]
+            ok = bool(fts) and isinstance(self.embedder, OnnxEmbedder) and self.embedder.name == ONNX_NAME
             self._shared = False
             if ok:
-                try:  # built next to the classifier on first use when it predates the shared file
-                    self._shared = (clf, clf.shared_encoder(self.embedder.threads))
-                except OSError as exc:  # e.g. a read-only classifier folder: it runs its own encoder as before
-                    log.warning("fine-tuned classifier %s: no shared encoder (%s); it runs its own encoder",
-                                clf.meta.get("name", "?"), exc)
+                try:  # built on first use when it predates the shared file
+                    if len(fts) == 1:
+                        clf = fts[0][1]
+                        self._shared = ([(clf, "embedding_ft")], clf.shared_encoder(self.embedder.threads))
+                    else:
+                        self._shared = ([(c, f"embedding_ft_{task}") for task, c, _ in fts], self._branches_encoder(fts))
+                except OSError as exc:  # e.g. a read-only classifier folder: each runs its own encoder as before
+                    log.warning("fine-tuned classifiers %s: no shared encoder (%s); they run their own encoders",
+                                ", ".join(n for _, _, n in fts), exc)
         return self._shared or None
+
+    def _branches_encoder(self, fts: list[tuple[str, Any, str]]) -> Any:
+        import hashlib
+
+        from resonanz.core.text._e5.onnx_embedder import OnnxEmbedder
+        from resonanz.core.text.finetune import build_shared_encoder
+
+        key = hashlib.sha1("|".join(name for _, _, name in fts).encode()).hexdigest()[:16]  # noqa: S324 - a file key
+        path = build_shared_encoder({task: c.encoder_layers for task, c, _ in fts},
+                                    classifiers_dir() / ".shared" / f"encoder-{key}.onnx")
+        return OnnxEmbedder(path, name=f"embed.e5-small-int8-ft-shared.v1:{key}", threads=self.embedder.threads)
 
     def _encode_with_states(self, texts: list[str], keep: list[bool]) -> tuple[npt.NDArray[np.float32], Any]:
         """The one encoder pass; also the token states of the texts flagged in ``keep`` (None if none) and,
-        with a fine-tuned classifier, its own embedding (handed to it, see :meth:`_shared_encoder`)."""
+        with fine-tuned classifiers, their own embeddings (handed to them, see :meth:`_shared_encoder`)."""
         shared = self._shared_encoder()
         if not any(keep) and shared is None:
             return self._encode(texts), None
@@ -229,17 +247,18 @@ class Pipeline:
         if shared is None:
             res = self.embedder.encode_detailed(cut, batch_size=self.config.batch_size, token_states=keep)
             return res.vectors, res.tokens
-        clf, enc = shared
+        readers, enc = shared
         res = enc.encode_detailed(cut, batch_size=self.config.batch_size, token_states=keep,
-                                  outputs=["embedding_ft"])
-        ft = res.extra["embedding_ft"]
-        # the branch saw each text as the shared pass cut it; a text longer than the classifier's own cut
-        # (its training length, e.g. 128 tokens) goes through the classifier's encoder as before
-        max_tokens = int(clf.meta.get("max_tokens", 512))
-        redo = [i for i, t in enumerate(texts) if int(res.n_tokens[i]) > max_tokens or len(t) > lim]
-        if redo:
-            ft[redo] = clf.own_embedding([texts[i] for i in redo])
-        clf.remember_own_embedding(texts, ft)
+                                  outputs=[out for _, out in readers])
+        for clf, out in readers:
+            ft = res.extra[out]
+            # the branch saw each text as the shared pass cut it; a text longer than the classifier's own cut
+            # (its training length, e.g. 128 tokens) goes through the classifier's encoder as before
+            max_tokens = int(clf.meta.get("max_tokens", 512))
+            redo = [i for i, t in enumerate(texts) if int(res.n_tokens[i]) > max_tokens or len(t) > lim]
+            if redo:
+                ft[redo] = clf.own_embedding([texts[i] for i in redo])
+            clf.remember_own_embedding(texts, ft)
         return res.vectors, res.tokens
 
     def _sentiment_proba(self, texts: Sequence[str], X: npt.NDArray[Any], langs: Sequence[str | None]) -> npt.NDArray[Any]:

@@ -106,11 +106,11 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 
 def build_onnx(
     source: Path, target: Path, variant: str = "", overrides: Mapping[str, np.ndarray] | None = None,
-    branch: Mapping[str, np.ndarray] | None = None,
+    branch: Mapping[str, np.ndarray] | None = None, branches: Mapping[str, Mapping[str, np.ndarray]] | None = None,
 ) -> dict[str, object]:
     """Write the quantised model to ``target`` (not atomically; ``ensure_model`` handles that). ``overrides``:
     replacement layer tensors, ``branch``: a second copy of the top layers (see ``graph.build_graph``), for
-    fine-tuned classifiers."""
+    fine-tuned classifiers; ``branches``: one such copy per name."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -118,7 +118,7 @@ def build_onnx(
 
     t0 = time.perf_counter()
     mf = read_model_file(source)
-    proto = build_graph(mf, layer_means=variant == "layers", overrides=overrides, branch=branch)
+    proto = build_graph(mf, layer_means=variant == "layers", overrides=overrides, branch=branch, branches=branches)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx.save(proto, str(fp32))
@@ -134,7 +134,8 @@ def build_onnx(
                 reduce_range=REDUCE_RANGE,
                 weight_type=QuantType.QInt8,
                 op_types_to_quantize=["MatMul"],
-                nodes_to_exclude=[matmul_name(p + t) for t in FP32_MATMULS for p in ("", "ft.")],  # + branch
+                nodes_to_exclude=[matmul_name(p + t) for t in FP32_MATMULS  # and the same in every branch
+                                  for p in ("", "ft.", *(f"ft_{name}." for name in branches or {}))],
             )
         finally:
             qlog.setLevel(old)

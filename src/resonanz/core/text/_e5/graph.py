@@ -68,7 +68,7 @@ def matmul_name(tag: str) -> str:
 
 def build_graph(
     model: E5ModelFile, *, layer_means: bool = False, overrides: Mapping[str, np.ndarray] | None = None,
-    branch: Mapping[str, np.ndarray] | None = None,
+    branch: Mapping[str, np.ndarray] | None = None, branches: Mapping[str, Mapping[str, np.ndarray]] | None = None,
 ) -> onnx.ModelProto:
     """The fp32 encoder graph (word embeddings kept packed 4-bit); ``layer_means`` adds that output.
 
@@ -77,13 +77,19 @@ def build_graph(
     ``branch`` (same naming) keeps the encoder as it is and adds a second copy of the layers it names, from
     the lowest one up, fed by the shared lower layers' output: the extra output ``embedding_ft`` (pooled and
     normalised like ``embedding``) is what the ``overrides`` encoder would give, without running the lower
-    layers twice (a fine-tuned classifier next to the shared embedding in the pipeline)."""
+    layers twice (a fine-tuned classifier next to the shared embedding in the pipeline). ``branches`` adds
+    one such branch per name, output ``embedding_ft_<name>`` (several fine-tuned classifiers in one pass)."""
     ov = dict(overrides or {})
-    br = dict(branch or {})
-    if not all(k.startswith("l") and k.split(".")[0][1:].isdigit() and int(k.split(".")[0][1:]) < model.layers
-               for k in br):
-        raise ValueError(f"branch tensors must be named l<layer>.<tensor> with layer < {model.layers}, "
-                         f"got {sorted(br)[:3]}")
+    # (output, node-name prefix, tensors) per branch; the single ``branch`` keeps its original names
+    stacks = ([("embedding_ft", "ft", dict(branch))] if branch else []) + [
+        (f"embedding_ft_{name}", f"ft_{name}", dict(t)) for name, t in sorted((branches or {}).items())]
+    for out_name, _, br in stacks:
+        if not br or not all(k.startswith("l") and k.split(".")[0][1:].isdigit()
+                             and int(k.split(".")[0][1:]) < model.layers for k in br):
+            raise ValueError(f"branch tensors must be named l<layer>.<tensor> with layer < {model.layers}, "
+                             f"got {sorted(br)[:3]} for {out_name}")
+        if not out_name.replace("_", "").isalnum():
+            raise ValueError(f"branch names must be letters, digits and '_': {out_name!r}")
 
     def f32(name: str, src: Mapping[str, np.ndarray] = ov) -> np.ndarray:
         return np.asarray(src[name], dtype=np.float32) if name in src else model.f32(name)
@@ -209,28 +215,27 @@ def build_graph(
         mean = g.op("Div", [summed, count], f"{p}pool_mean")
         g.nodes.append(helper.make_node("LpNormalization", [mean], [out], name=f"{p}l2norm", axis=-1, p=2))
 
-    first_ft = min((int(k.split(".")[0][1:]) for k in br), default=NL)
-    branch_in = ""
+    inputs: list[str] = []  # the input of every layer (where a branch starts)
     for li in range(NL):
-        if li == first_ft:
-            branch_in = x
+        inputs.append(x)
         x = block(x, li, ov, f"l{li}", last=li == NL - 1)
         if layer_means:
             ls = g.op("ReduceSum", [x, c_axis1], f"l{li}_pool_sum", keepdims=1)  # (B, 1, H)
             layer_pools.append(g.op("Div", [ls, count3], f"l{li}_pool_mean"))
     pool(x, "", "embedding")
-    if br:
-        y = branch_in
+    for out_name, prefix, br in stacks:
+        first_ft = min(int(k.split(".")[0][1:]) for k in br)
+        y = inputs[first_ft]
         for li in range(first_ft, NL):
-            y = block(y, li, br, f"ft.l{li}", last=False)
-        pool(y, "ft_", "embedding_ft")
+            y = block(y, li, br, f"{prefix}.l{li}", last=False)
+        pool(y, f"{prefix}_", out_name)
 
     outputs = [
         helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", H]),
         helper.make_tensor_value_info("token_states", TensorProto.FLOAT, ["batch", "seq", H]),
     ]
-    if br:
-        outputs.append(helper.make_tensor_value_info("embedding_ft", TensorProto.FLOAT, ["batch", H]))
+    for out_name, _, _ in stacks:
+        outputs.append(helper.make_tensor_value_info(out_name, TensorProto.FLOAT, ["batch", H]))
     if layer_means:
         g.op("Concat", layer_pools, exact="layer_means", axis=1)  # (B, layers, H)
         outputs.append(helper.make_tensor_value_info("layer_means", TensorProto.FLOAT, ["batch", NL, H]))

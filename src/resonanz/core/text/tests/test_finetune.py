@@ -74,6 +74,10 @@ def test_a_branch_with_badly_named_tensors_is_refused() -> None:
     for bad in ("q.w", "l12.q.w"):  # no layer, a layer the encoder does not have
         with pytest.raises(ValueError, match="l<layer>.<tensor>"):
             build_graph(mf, branch={bad: np.zeros((384, 384), np.float32)})
+        with pytest.raises(ValueError, match="l<layer>.<tensor>"):
+            build_graph(mf, branches={"topics": {bad: np.zeros((384, 384), np.float32)}})
+    with pytest.raises(ValueError, match="branch names"):  # names become graph outputs
+        build_graph(mf, branches={"to-pics": _original_layer(11)})
 
 
 def test_fine_tune_learns_and_survives_save_and_load(tmp_path: Path) -> None:
@@ -340,6 +344,42 @@ def test_the_pipeline_reads_the_fine_tuned_embedding_from_a_branch_of_the_shared
     fallback = Pipeline(PipelineConfig(classifier="ft", signals=False))
     r_fb, _ = fallback.analyze_with_embeddings(batch)
     assert fallback._shared is False and [r.sentiment for r in r_fb] == [r.sentiment for r in r_own]
+
+
+def test_two_fine_tuned_classifiers_read_their_embeddings_from_one_shared_pass(tmp_path: Path, monkeypatch: Any) -> None:
+    pytest.importorskip("optax")
+    from resonanz.core.text.base import TextInput
+    from resonanz.core.text.pipeline import Pipeline, PipelineConfig
+
+    monkeypatch.setenv("RESONANZ_CLASSIFIER_DIR", str(tmp_path))
+    sent = fine_tune_classifier(TEXTS, LABELS, layers=2, epochs=4, batch_size=8, lr=3e-4, max_tokens=24)
+    top = fine_tune_classifier(TEXTS, SETS, task="topics", multi_label=True, layers=1, epochs=4, batch_size=8,
+                               lr=3e-4, max_tokens=24)
+    for name, clf in (("fts", sent), ("ftt", top)):
+        clf.meta["name"] = name
+        clf.save(tmp_path / name)
+    long_text = "Die Lieferung kam nach drei Wochen, der Karton war nass und der Kundenservice hat nie geantwortet, " * 3
+    batch = [TextInput(str(i), t) for i, t in enumerate([*TEXTS, long_text, ""])]
+    own = Pipeline(PipelineConfig(classifiers=("fts", "ftt"), signals=False, share_encoder=False))
+    shared = Pipeline(PipelineConfig(classifiers=("fts", "ftt"), signals=False))
+    readers, enc = shared._shared_encoder()  # type: ignore[misc]
+    assert [out for _, out in readers] == ["embedding_ft_sentiment", "embedding_ft_topics"]
+    assert len(list((tmp_path / ".shared").glob("encoder-*.onnx"))) == 1  # one file for the pair
+    res = enc.encode_detailed(TEXTS, outputs=[out for _, out in readers])
+    for clf, out in readers:  # each branch gives what that classifier's own encoder gives
+        assert float(np.min(np.sum(res.extra[out] * clf.own_embedding(TEXTS), axis=1))) >= 0.999
+    calls: list[tuple[str, list[str]]] = []
+    for clf, _ in readers:
+        clf._last = None
+        real = clf._encoder.encode
+        monkeypatch.setattr(clf._encoder, "encode", lambda ts, real=real, t=clf.task, **kw: calls.append(
+            (t, list(ts))) or real(ts, **kw))
+    r_shared = shared.analyze(batch)
+    r_own = own.analyze(batch)
+    assert [r.sentiment for r in r_shared] == [r.sentiment for r in r_own]
+    assert [[h.name for h in r.topics] for r in r_shared] == [[h.name for h in r.topics] for r in r_own]
+    # one pass for the whole batch: the classifiers' own encoders ran only for the long text
+    assert sorted(calls) == [("sentiment", [long_text.strip()]), ("topics", [long_text.strip()])]
 
 
 def _has_jax() -> bool:
