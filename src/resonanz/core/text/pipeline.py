@@ -234,7 +234,11 @@ class Pipeline:
         key = hashlib.sha1("|".join(name for _, _, name in fts).encode()).hexdigest()[:16]  # noqa: S324 - a file key
         path = build_shared_encoder({task: c.encoder_layers for task, c, _ in fts},
                                     classifiers_dir() / ".shared" / f"encoder-{key}.onnx")
-        return OnnxEmbedder(path, name=f"embed.e5-small-int8-ft-shared.v1:{key}", threads=self.embedder.threads)
+        emb = OnnxEmbedder(path, name=f"embed.e5-small-int8-ft-shared.v1:{key}", threads=self.embedder.threads)
+        for old in path.parent.glob("encoder-*.onnx"):  # ~90 MB each: other pairs are rebuilt if ever needed again
+            if old != path:
+                old.unlink(missing_ok=True)
+        return emb
 
     def _encode_with_states(self, texts: list[str], keep: list[bool]) -> tuple[npt.NDArray[np.float32], Any]:
         """The one encoder pass; also the token states of the texts flagged in ``keep`` (None if none) and,

@@ -362,7 +362,11 @@ def test_two_fine_tuned_classifiers_read_their_embeddings_from_one_shared_pass(t
     batch = [TextInput(str(i), t) for i, t in enumerate([*TEXTS, long_text, ""])]
     own = Pipeline(PipelineConfig(classifiers=("fts", "ftt"), signals=False, share_encoder=False))
     shared = Pipeline(PipelineConfig(classifiers=("fts", "ftt"), signals=False))
+    stale = tmp_path / ".shared" / "encoder-0000000000000000.onnx"  # of a pair no longer active
+    stale.parent.mkdir()
+    stale.write_bytes(b"old")
     readers, enc = shared._shared_encoder()  # type: ignore[misc]
+    assert not stale.exists()
     assert [out for _, out in readers] == ["embedding_ft_sentiment", "embedding_ft_topics"]
     assert len(list((tmp_path / ".shared").glob("encoder-*.onnx"))) == 1  # one file for the pair
     res = enc.encode_detailed(TEXTS, outputs=[out for _, out in readers])
